@@ -1,0 +1,65 @@
+"""The ``paddock`` command line: one argparse tree, one module per area.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(subparsers)`` and gives every
+subcommand a ``handler``: an async function ``(args, settings) -> int`` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+COMMAND_MODULES: tuple[str, ...] = ("bot.cli.articles",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paddock",
+        description="Formula 1 news, quotes and driver facts for Discord servers.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="SQLite database file (default: $PADDOCK_DB, else ./paddock.db)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"paddock: {exc}", file=sys.stderr)
+        return 2
+    if args.db:
+        settings = settings.with_database(args.db)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return asyncio.run(args.handler(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and friends: stop quietly like other Unix tools.
+        sys.stderr.close()
+        return 0
+
+
+__all__ = ["Settings", "build_parser", "main"]

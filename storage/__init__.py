@@ -1,0 +1,1 @@
+"""Everything that speaks SQL: the connection, numbered migrations and repositories."""

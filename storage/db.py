@@ -1,0 +1,149 @@
+"""One aiosqlite connection per process, with migrations applied on open.
+
+Migrations live in ``storage/migrations/NNNN_name.sql``; ``PRAGMA user_version`` records the
+highest one applied, and each file runs inside its own transaction so a failure leaves the
+database at the previous version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """The packaged migrations in version order; versions must run 1, 2, 3... without gaps."""
+    found: list[Migration] = []
+    for entry in resources.files("storage").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration {migration.name} breaks the numbering at {expected}")
+    return found
+
+
+class DatabaseError(Exception):
+    """The database file cannot be opened or is not a Paddock database."""
+
+
+async def _apply_migrations(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = row[0] if row else 0
+    migrations = load_migrations()
+    if current > len(migrations):
+        raise DatabaseError(
+            f"the database is at schema version {current}, newer than this Paddock "
+            f"({len(migrations)}); upgrade Paddock to use it"
+        )
+    for migration in migrations[current:]:
+        # executescript would commit on its own; run statement by statement inside one
+        # explicit transaction instead so a broken migration rolls back whole.
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_statements(migration.sql):
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {migration.version}")
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+    return len(migrations)
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+async def open_database(path: str | Path) -> aiosqlite.Connection:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    target = str(path)
+    if target != ":memory:":
+        parent = Path(target).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise DatabaseError(f"cannot create the database {target}: folder {parent} is missing")
+    try:
+        conn = await aiosqlite.connect(target, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open the database {target}: {exc}") from exc
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await _apply_migrations(conn)
+    except sqlite3.DatabaseError as exc:
+        await conn.close()
+        raise DatabaseError(f"{target} is not a usable Paddock database: {exc}") from exc
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+@asynccontextmanager
+async def connect(path: str | Path) -> AsyncIterator[aiosqlite.Connection]:
+    conn = await open_database(path)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+_write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """An explicit write transaction; commits on success, rolls back on any error.
+
+    Coroutines share the one connection, so writers queue on a lock: without it two tasks
+    would interleave statements inside one SQLite transaction.
+    """
+    lock = _write_locks.setdefault(conn, asyncio.Lock())
+    async with lock:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            await conn.rollback()
+            raise
+        else:
+            await conn.commit()
