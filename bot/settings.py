@@ -124,4 +124,3 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
         values.update(dotenv_values(path))
     values.update(os.environ)
     return settings_from_mapping(values)
-

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
 
-COMMAND_MODULES: tuple[str, ...] = ("bot.cli.articles",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli.articles",
+    "bot.cli.bot",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,162 @@
+"""``paddock import``, ``latest``, ``story`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.output import (
+    article_json,
+    byline,
+    print_json,
+    short_date,
+    wrap,
+)
+from bot.ingest import import_paths
+from bot.settings import Settings
+from storage.articles import article_stats, latest_articles, search_articles
+from storage.db import DatabaseError, connect
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError("choose a number from 1 to 100")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    importer = subparsers.add_parser(
+        "import", help="import article files or folders (text, HTML, JSON, JSON Lines)"
+    )
+    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    importer.add_argument("--json", action="store_true", help="print one JSON object")
+    importer.set_defaults(handler=run_import)
+
+    latest = subparsers.add_parser("latest", help="show the newest stories")
+    latest.add_argument("-n", "--count", type=_positive, default=5, help="how many (default 5)")
+    latest.add_argument("--json", action="store_true", help="one JSON object per line")
+    latest.set_defaults(handler=run_latest)
+
+    story = subparsers.add_parser("story", help="find a story by its words")
+    story.add_argument("words", nargs="+", help="words from the story, e.g. Imola crash")
+    story.add_argument("-n", "--count", type=_positive, default=1, help="how many matches")
+    story.add_argument("--json", action="store_true", help="one JSON object per line")
+    story.set_defaults(handler=run_story)
+
+    stats = subparsers.add_parser("stats", help="what the database holds")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(handler=run_stats)
+
+
+def database_error(exc: DatabaseError) -> int:
+    print(f"paddock: {exc}", file=sys.stderr)
+    return 2
+
+
+async def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.pipeline import article_hooks
+
+    try:
+        async with connect(settings.database) as conn:
+            hooks = await article_hooks(conn)
+            report = await import_paths(conn, args.paths, hooks)
+    except DatabaseError as exc:
+        return database_error(exc)
+    for name, reason in report.failures:
+        print(f"skipped {name}: {reason}", file=sys.stderr)
+    if args.json:
+        print_json(
+            {
+                "created": [r.article.id for r in report.created],
+                "updated": [r.article.id for r in report.updated],
+                "unchanged": [r.article.id for r in report.unchanged],
+                "failed": [{"file": name, "reason": reason} for name, reason in report.failures],
+            }
+        )
+    else:
+        for result in report.created:
+            print(f"+ {result.article.title}")
+        for result in report.updated:
+            print(f"~ {result.article.title} (updated)")
+        print(
+            f"{len(report.created)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} already stored, {len(report.failures)} failed"
+        )
+    return 0 if report.ok else 1
+
+
+async def run_latest(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        async with connect(settings.database) as conn:
+            articles = await latest_articles(conn, args.count)
+    except DatabaseError as exc:
+        return database_error(exc)
+    if args.json:
+        for article in articles:
+            print_json(article_json(article))
+        return 0
+    if not articles:
+        print("No stories yet. Add some with: paddock import PATH")
+        return 0
+    for article in articles:
+        print(f"{short_date(article.date)}  {article.title}")
+        print(f"            {byline(article)}" + (f" · {article.url}" if article.url else ""))
+    return 0
+
+
+async def run_story(args: argparse.Namespace, settings: Settings) -> int:
+    words = " ".join(args.words)
+    try:
+        async with connect(settings.database) as conn:
+            articles = await search_articles(conn, words, args.count)
+    except DatabaseError as exc:
+        return database_error(exc)
+    if args.json:
+        for article in articles:
+            print_json(article_json(article, with_body=True))
+        return 0 if articles else 1
+    if not articles:
+        print(f"No story matches '{words}'. Try fewer or different words.")
+        return 1
+    for index, article in enumerate(articles):
+        if index:
+            print()
+        print(article.title)
+        print(f"{byline(article)} · {short_date(article.date)}")
+        print()
+        print(wrap(article.summary or "(no summary)"))
+        if article.url:
+            print()
+            print(article.url)
+    return 0
+
+
+async def run_stats(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        async with connect(settings.database) as conn:
+            stats = await article_stats(conn)
+    except DatabaseError as exc:
+        return database_error(exc)
+    if args.json:
+        print_json(
+            {
+                "database": str(settings.database),
+                "articles": stats.articles,
+                "sources": stats.sources,
+                "oldest": stats.oldest,
+                "newest": stats.newest,
+                "database_bytes": stats.database_bytes,
+            }
+        )
+        return 0
+    print(f"Database   {settings.database}")
+    print(f"Articles   {stats.articles} from {stats.sources} sources")
+    if stats.articles:
+        print(f"Dates      {short_date(stats.oldest)} to {short_date(stats.newest)}")
+    print(f"Size       {stats.database_bytes / 1_048_576:.1f} MB")
+    return 0

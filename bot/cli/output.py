@@ -1,0 +1,52 @@
+"""Shared printing for CLI commands: JSON lines for scripts, tidy text for people."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from typing import Any
+
+from bot.articles import Article
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def terminal_width() -> int:
+    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns))
+
+
+def wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(
+        text, width=terminal_width(), initial_indent=indent, subsequent_indent=indent
+    )
+
+
+def short_date(timestamp: str | None) -> str:
+    return (timestamp or "")[:10] or "undated"
+
+
+def byline(article: Article) -> str:
+    parts = [p for p in (article.author, article.source) if p]
+    return " · ".join(parts) if parts else "unknown author"
+
+
+def article_json(article: Article, *, with_body: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "tags": list(article.tags),
+        "source": article.source,
+        "url": article.url,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+        "updated_at": article.updated_at,
+        "summary": article.summary,
+    }
+    if with_body:
+        data["body"] = article.body
+    return data
