@@ -1,0 +1,185 @@
+"""Name resolution over the built-in directory merged with the whole of F1DB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.f1db import read_f1db
+from bot.people import builtin_directory_text, merge_people, parse_builtin_directory
+from bot.resolver import PeopleDirectory
+
+F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
+
+
+@pytest.fixture(scope="module")
+def directory() -> PeopleDirectory:
+    assert (F1DB / "drivers").is_dir(), f"F1DB source tree expected at {F1DB}"
+    people = {p.id: p for p in parse_builtin_directory(builtin_directory_text())}
+    for person in read_f1db(F1DB).people:
+        known = people.get(person.id)
+        people[person.id] = merge_people(known, person, incoming_wins=True) if known else person
+    return PeopleDirectory(people.values())
+
+
+def top(directory: PeopleDirectory, query: str) -> str | None:
+    best = directory.resolve(query).best
+    return best.id if best else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # full names, any case, accents optional, "Jr." optional, either order
+        ("Fernando Alonso", "fernando-alonso"),
+        ("oscar piastri", "oscar-piastri"),
+        ("Sergio Perez", "sergio-perez"),
+        ("nico hulkenberg", "nico-hulkenberg"),
+        ("Carlos Sainz", "carlos-sainz-jr"),
+        ("sainz jr", "carlos-sainz-jr"),
+        ("Zhou Guanyu", "guanyu-zhou"),
+        ("norris lando", "lando-norris"),
+        # surnames
+        ("alonso", "fernando-alonso"),
+        ("Perez", "sergio-perez"),
+        ("raikkonen", "kimi-raikkonen"),
+        ("gasly", "pierre-gasly"),
+        # typos: substitutions, insertions, deletions, transpositions
+        ("alonos", "fernando-alonso"),
+        ("gasyl", "pierre-gasly"),
+        ("verstapen", "max-verstappen"),
+        ("tsunodaa", "yuki-tsunoda"),
+        ("magnusen", "kevin-magnussen"),
+        ("hamliton", "lewis-hamilton"),
+        ("antoneli", "kimi-antonelli"),
+        ("fernado alonso", "fernando-alonso"),
+        # prefixes, as typed into autocomplete
+        ("verst", "max-verstappen"),
+        ("leclr", None),
+        ("piast", "oscar-piastri"),
+        # first names of the famous and nicknames
+        ("lando", "lando-norris"),
+        ("charles", "charles-leclerc"),
+        ("checo", "sergio-perez"),
+        ("Hulk", "nico-hulkenberg"),
+        ("kmag", "kevin-magnussen"),
+        ("Nando", "fernando-alonso"),
+        ("danny ric", "daniel-ricciardo"),
+        ("schumi", "michael-schumacher"),
+        ("the iceman", "kimi-raikkonen"),
+        # codes and car numbers
+        ("HAM", "lewis-hamilton"),
+        ("ver", "max-verstappen"),
+        ("LEC", "charles-leclerc"),
+        ("44", "lewis-hamilton"),
+        ("#81", "oscar-piastri"),
+        ("# 14", "fernando-alonso"),
+        # team bosses and officials
+        ("wolff", "toto-wolff"),
+        ("vasseur", "frederic-vasseur"),
+        ("fred vasseur", "frederic-vasseur"),
+        ("stella", "andrea-stella"),
+        ("komatsu", "ayao-komatsu"),
+        ("steiner", "guenther-steiner"),
+        ("Gunther Steiner", "guenther-steiner"),
+        ("domenicali", "stefano-domenicali"),
+        ("ben sulayem", "mohammed-ben-sulayem"),
+        ("masi", "michael-masi"),
+        ("brawn", "ross-brawn"),
+    ],
+)
+def test_resolves(directory: PeopleDirectory, query: str, expected: str | None) -> None:
+    assert top(directory, query) == expected
+
+
+def test_recent_and_famous_people_outrank_namesakes(directory: PeopleDirectory) -> None:
+    assert top(directory, "verstappen") == "max-verstappen"
+    assert top(directory, "hamilton") == "lewis-hamilton"
+    assert top(directory, "lewis") == "lewis-hamilton"
+    assert top(directory, "george") == "george-russell"
+    assert top(directory, "magnussen") == "kevin-magnussen"
+    assert top(directory, "MSC") == "michael-schumacher"
+
+
+def test_shared_surnames_are_flagged_ambiguous(directory: PeopleDirectory) -> None:
+    result = directory.resolve("schumacher")
+    assert result.ambiguous
+    ids = [m.person.id for m in result.matches]
+    assert {"michael-schumacher", "mick-schumacher", "ralf-schumacher"} <= set(ids)
+    assert [m.score for m in result.matches] == sorted(
+        (m.score for m in result.matches), reverse=True
+    )
+    assert not directory.resolve("Lewis Hamilton").ambiguous
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "Mercedes",
+        "red bull",
+        "Red Bull Racing",
+        "Ferrari",
+        "McLaren",
+        "Williams",
+        "aston martin",
+        "banana",
+        "hello there",
+        "weather",
+        "car",
+        "<@123456>",
+        "<@!98765>",
+        "'; DROP TABLE people--",
+        "Robert'); DROP TABLE students;--",
+        "Lewis Capaldi",
+        "x" * 500,
+        "lewis " * 100,
+        "99",
+        "#0",
+    ],
+)
+def test_no_match(directory: PeopleDirectory, query: str) -> None:
+    result = directory.resolve(query)
+    assert result.matches == ()
+    assert not result.ambiguous
+
+
+def test_a_new_mention_count_changes_who_wins(directory: PeopleDirectory) -> None:
+    people = list(directory)
+    assert PeopleDirectory(people).resolve("kimi").best is not None
+    boosted = PeopleDirectory(people, {"kimi-antonelli": 40, "lewis-hamilton": 40})
+    assert boosted.resolve("kimi").best.id == "kimi-antonelli"
+
+
+def test_autocomplete(directory: PeopleDirectory) -> None:
+    defaults = directory.autocomplete("")
+    assert 20 <= len(defaults) <= 25
+    current = {p.id for p in directory if (p.last_active or 0) >= directory.season}
+    assert all(pid in current for _, pid in defaults)
+    choices = directory.autocomplete("ham")
+    assert choices[0] == ("Lewis Hamilton (HAM, #44, Ferrari)", "lewis-hamilton")
+    assert len(directory.autocomplete("s")) == 25
+    assert directory.autocomplete("sch")[0][1] == "michael-schumacher"
+    assert directory.autocomplete("to")[0][1] in {"toto-wolff", "franz-tost", "jean-todt"}
+    assert all(len(label) <= 100 for label, _ in directory.autocomplete("a"))
+    wolff = dict((pid, label) for label, pid in directory.autocomplete("wolff"))
+    assert wolff["toto-wolff"] == "Toto Wolff (Mercedes team principal)"
+    assert directory.autocomplete("<@1>") == []
+
+
+def test_resolve_mention_in_article_text(directory: PeopleDirectory) -> None:
+    assert directory.resolve_mention("Hamilton") == "lewis-hamilton"
+    assert directory.resolve_mention("Lewis") == "lewis-hamilton"
+    assert directory.resolve_mention("Toto Wolff") == "toto-wolff"
+    assert directory.resolve_mention("Wolff") == "toto-wolff"
+    assert directory.resolve_mention("Checo") == "sergio-perez"
+    assert directory.resolve_mention("Verstappen") == "max-verstappen"
+    assert directory.resolve_mention("Schumacher") is None
+    assert directory.resolve_mention("Schumacher", context={"mick-schumacher"}) == (
+        "mick-schumacher"
+    )
+    assert directory.resolve_mention("Hamiltn") is None
+    assert directory.resolve_mention("Mercedes") is None
+    assert directory.resolve_mention("Red Bull") is None
