@@ -1,0 +1,45 @@
+"""A Discord emulator on loopback, so the real discord.py client runs with no network.
+
+Used by the test suite, by ``paddock console`` and by the benchmarks. It speaks JSON over
+HTTP and a websocket and never imports discord; ``cogs/_loopback.py`` points discord.py at it.
+See docs/discord-offline.md for the facts about discord.py this relies on.
+"""
+
+from bot.emulator.faults import FaultInjector
+from bot.emulator.interactions import CallbackType, InteractionHandle, InteractionResponse
+from bot.emulator.ratelimit import RateLimitConfig
+from bot.emulator.recording import RecordedRequest, Violation
+from bot.emulator.server import DiscordEmulator
+from bot.emulator.state import (
+    Channel,
+    ChannelType,
+    EmulatorState,
+    Guild,
+    Member,
+    Message,
+    Permission,
+    Pings,
+    Role,
+    User,
+)
+
+__all__ = [
+    "CallbackType",
+    "Channel",
+    "ChannelType",
+    "DiscordEmulator",
+    "EmulatorState",
+    "FaultInjector",
+    "Guild",
+    "InteractionHandle",
+    "InteractionResponse",
+    "Member",
+    "Message",
+    "Permission",
+    "Pings",
+    "RateLimitConfig",
+    "RecordedRequest",
+    "Role",
+    "User",
+    "Violation",
+]

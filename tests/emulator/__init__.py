@@ -1,0 +1,1 @@
+"""Tests of the loopback Discord emulator and the harness built on it."""
