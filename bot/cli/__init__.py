@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.articles",
     "bot.cli.bot",
     "bot.cli.people",
+    "bot.cli.quotes",
 )
 
 

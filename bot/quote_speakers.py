@@ -1,0 +1,606 @@
+"""Who is speaking: names, pronouns and descriptors in an article, resolved to people.
+
+The people directory knows names, nationalities, birth dates and each season's roles; this
+module turns those facts into the lookups quote attribution needs: a surname or nickname
+to the people it may mean, "the Finn" to Finnish people, "the Mercedes boss" to whoever ran
+Mercedes that season, "the seven-time champion" to the drivers with seven titles.
+Everything here is plain Python so extraction stays fast enough to run on every import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.people import DRIVER, Person, fold, normalise_name
+
+# Drivers' world champions by season. A title count ("the four-time champion") is a fact
+# about the sport's history that the people directory does not carry.
+WORLD_CHAMPIONS: dict[int, str] = {
+    1950: "nino-farina",
+    1951: "juan-manuel-fangio",
+    1952: "alberto-ascari",
+    1953: "alberto-ascari",
+    1954: "juan-manuel-fangio",
+    1955: "juan-manuel-fangio",
+    1956: "juan-manuel-fangio",
+    1957: "juan-manuel-fangio",
+    1958: "mike-hawthorn",
+    1959: "jack-brabham",
+    1960: "jack-brabham",
+    1961: "phil-hill",
+    1962: "graham-hill",
+    1963: "jim-clark",
+    1964: "john-surtees",
+    1965: "jim-clark",
+    1966: "jack-brabham",
+    1967: "denny-hulme",
+    1968: "graham-hill",
+    1969: "jackie-stewart",
+    1970: "jochen-rindt",
+    1971: "jackie-stewart",
+    1972: "emerson-fittipaldi",
+    1973: "jackie-stewart",
+    1974: "emerson-fittipaldi",
+    1975: "niki-lauda",
+    1976: "james-hunt",
+    1977: "niki-lauda",
+    1978: "mario-andretti",
+    1979: "jody-scheckter",
+    1980: "alan-jones",
+    1981: "nelson-piquet",
+    1982: "keke-rosberg",
+    1983: "nelson-piquet",
+    1984: "niki-lauda",
+    1985: "alain-prost",
+    1986: "alain-prost",
+    1987: "nelson-piquet",
+    1988: "ayrton-senna",
+    1989: "alain-prost",
+    1990: "ayrton-senna",
+    1991: "ayrton-senna",
+    1992: "nigel-mansell",
+    1993: "alain-prost",
+    1994: "michael-schumacher",
+    1995: "michael-schumacher",
+    1996: "damon-hill",
+    1997: "jacques-villeneuve",
+    1998: "mika-hakkinen",
+    1999: "mika-hakkinen",
+    2000: "michael-schumacher",
+    2001: "michael-schumacher",
+    2002: "michael-schumacher",
+    2003: "michael-schumacher",
+    2004: "michael-schumacher",
+    2005: "fernando-alonso",
+    2006: "fernando-alonso",
+    2007: "kimi-raikkonen",
+    2008: "lewis-hamilton",
+    2009: "jenson-button",
+    2010: "sebastian-vettel",
+    2011: "sebastian-vettel",
+    2012: "sebastian-vettel",
+    2013: "sebastian-vettel",
+    2014: "lewis-hamilton",
+    2015: "lewis-hamilton",
+    2016: "nico-rosberg",
+    2017: "lewis-hamilton",
+    2018: "lewis-hamilton",
+    2019: "lewis-hamilton",
+    2020: "lewis-hamilton",
+    2021: "max-verstappen",
+    2022: "max-verstappen",
+    2023: "max-verstappen",
+    2024: "max-verstappen",
+}
+
+_COUNTS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "double": 2,
+    "triple": 3,
+    "quadruple": 4,
+    "twice": 2,
+}
+
+# Nouns for people of a nation, as news writers use them ("the Finn", "the Spaniard").
+NATION_NOUNS = {
+    "finn": "finnish",
+    "frenchman": "french",
+    "spaniard": "spanish",
+    "brit": "british",
+    "briton": "british",
+    "englishman": "british",
+    "scot": "british",
+    "scotsman": "british",
+    "welshman": "british",
+    "dane": "danish",
+    "dutchman": "dutch",
+    "aussie": "australian",
+    "kiwi": "new zealander",
+    "swede": "swedish",
+    "pole": "polish",
+    "monegasque": "monegasque",
+    "irishman": "irish",
+    "swiss": "swiss",
+    "german": "german",
+    "austrian": "austrian",
+    "italian": "italian",
+    "australian": "australian",
+    "mexican": "mexican",
+    "canadian": "canadian",
+    "american": "american",
+    "brazilian": "brazilian",
+    "japanese": "japanese",
+    "thai": "thai",
+    "chinese": "chinese",
+    "belgian": "belgian",
+    "russian": "russian",
+    "argentine": "argentine",
+    "argentinian": "argentine",
+    "venezuelan": "venezuelan",
+    "colombian": "colombian",
+    "indian": "indian",
+    "indonesian": "indonesian",
+    "portuguese": "portuguese",
+    "hungarian": "hungarian",
+    "czech": "czech",
+    "estonian": "estonian",
+    "israeli": "israeli",
+    "emirati": "emirati",
+    "new zealander": "new zealander",
+    "spanish": "spanish",
+    "french": "french",
+    "finnish": "finnish",
+    "british": "british",
+    "dutch": "dutch",
+    "danish": "danish",
+    "swedish": "swedish",
+    "polish": "polish",
+    "english": "british",
+    "scottish": "british",
+    "welsh": "british",
+    "irish": "irish",
+}
+
+# Head nouns of a descriptor, grouped by what they say about the person.
+DRIVER_HEADS = frozenset(
+    {
+        "driver",
+        "racer",
+        "pilot",
+        "rookie",
+        "youngster",
+        "teenager",
+        "veteran",
+        "racing driver",
+        "team-mate",
+        "teammate",
+        "team mate",
+        "man",
+        "star",
+        "ace",
+        "winner",
+        "sitter",
+        "polesitter",
+        "champion",
+        "title-winner",
+        "hotshoe",
+        "talent",
+        "newcomer",
+        "debutant",
+        "leader",
+        "contender",
+        "challenger",
+        "replacement",
+        "reserve",
+        "junior",
+        "protege",
+        "protégé",
+        "pole-sitter",
+    }
+)
+BOSS_HEADS = frozenset(
+    {
+        "boss",
+        "chief",
+        "principal",
+        "team principal",
+        "team boss",
+        "team chief",
+        "owner",
+        "team owner",
+        "director",
+        "ceo",
+        "chairman",
+        "president",
+        "head",
+        "manager",
+        "executive",
+        "advisor",
+        "adviser",
+        "consultant",
+        "founder",
+        "official",
+    }
+)
+_ROLE_WORDS = frozenset(
+    {
+        "race director",
+        "team principal",
+        "principal",
+        "boss",
+        "chief",
+        "owner",
+        "director",
+        "ceo",
+        "chairman",
+        "president",
+        "manager",
+        "advisor",
+        "adviser",
+        "founder",
+        "steward",
+        "executive",
+        "consultant",
+        "engineer",
+        "head",
+        "pilot",
+        "driver",
+        "racer",
+        "champion",
+    }
+)
+_TEAM_ALIASES = {
+    "scuderia": "ferrari",
+    "prancing horse": "ferrari",
+    "silver arrows": "mercedes",
+    "brackley": "mercedes",
+    "milton keynes": "red bull",
+    "enstone": "alpine",
+    "woking": "mclaren",
+    "grove": "williams",
+    "maranello": "ferrari",
+    "faenza": "rb",
+    "hinwil": "sauber",
+    "silverstone": "aston martin",
+    "papaya": "mclaren",
+}
+
+_PARTICLES = frozenset(
+    {
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "di",
+        "le",
+        "la",
+        "du",
+        "dos",
+        "del",
+        "bin",
+        "ben",
+        "jr",
+        "sr",
+    }
+)
+_CAPITALISED = re.compile(
+    r"[A-ZÀ-ÖØ-Þ](?:\.|[\w\-]*(?:['’][A-Za-z]+)?)"
+    r"(?:[ \u00a0](?:(?:de|van|von|der|den|da|di|le|la|du|dos|del|bin|ben)[ \u00a0])*"
+    r"[A-ZÀ-ÖØ-Þ](?:\.|[\w\-]*(?:['’][A-Za-z]+)?))*"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_AGE = re.compile(r"^(\d{2})-year-old$")
+_TIMES = re.compile(r"^(\w+)-times?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of text that names, or may name, a person or a team."""
+
+    start: int
+    end: int
+    kind: str  # "person", "team", "other" (a capitalised name nobody in the directory has)
+    ids: tuple[str, ...] = ()
+    possessive: bool = False
+    surface: str = ""
+
+
+class SpeakerIndex:
+    """Lookups over the people directory for attributing quotes; build once, reuse."""
+
+    def __init__(
+        self, people: Iterable[Person], prominence: Callable[[str], float] | None = None
+    ) -> None:
+        self.people: dict[str, Person] = {p.id: p for p in people}
+        self._prominence = prominence
+        self._names: dict[str, list[str]] = {}
+        self._surnames: dict[str, list[str]] = {}
+        self._teams: set[str] = set()
+        self._fits: dict[tuple[str, tuple[str, ...], int | None], bool | None] = {}
+        self._team_words: dict[tuple[str, ...], list[str]] = {}
+        self._everyone: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
+        self._keys: dict[str, str] = {}
+        for person in self.people.values():
+            full = {person.name, person.full_name, f"{person.first_name} {person.last_name}"}
+            for variant in full:
+                key = normalise_name(variant)
+                if len(key.split()) >= 2:
+                    self._add(self._names, key, person.id)
+            for alias in person.aliases:
+                key = normalise_name(alias)
+                if key:
+                    self._add(self._names, key, person.id)
+            last = normalise_name(person.last_name or person.name.split()[-1])
+            if last:
+                self._add(self._surnames, last, person.id)
+                # "Sainz" for "Sainz Jr.", "Verstappen" for "Max Emilian Verstappen".
+                words = last.split()
+                if len(words) > 1 and words[-1] in _PARTICLES:
+                    self._add(self._surnames, " ".join(words[:-1]), person.id)
+            for stint in person.roles:
+                if stint.team:
+                    self._teams.add(normalise_name(stint.team))
+        self._teams |= {normalise_name(t) for t in _TEAM_ALIASES}
+        self._teams |= {normalise_name(t) for t in _TEAM_ALIASES.values()}
+        for ids in (*self._names.values(), *self._surnames.values()):
+            ids.sort(key=self._recency, reverse=True)
+
+    @staticmethod
+    def _add(table: dict[str, list[str]], key: str, person_id: str) -> None:
+        ids = table.setdefault(key, [])
+        if person_id not in ids:
+            ids.append(person_id)
+
+    def _recency(self, person_id: str) -> tuple[float, int]:
+        # Namesakes: the better-known one first ("Wolff" is Toto before Susie).
+        known = self._prominence(person_id) if self._prominence else 0.0
+        return known, self.people[person_id].last_active or 0
+
+    def name(self, person_id: str) -> str:
+        return self.people[person_id].name
+
+    # ---- names in text ---------------------------------------------------------------------
+
+    def scan(self, text: str, offset: int, local: LocalNames) -> list[Mention]:
+        """Names of people and teams in ``text`` (positions shifted by ``offset``)."""
+        found: list[Mention] = []
+        for match in _CAPITALISED.finditer(text):
+            words = match.group().replace("\u00a0", " ").split(" ")
+            positions = []
+            cursor = match.start()
+            for word in words:
+                positions.append(cursor)
+                cursor += len(word) + 1
+            i = 0
+            while i < len(words):
+                for length in range(min(4, len(words) - i), 0, -1):
+                    chunk = words[i : i + length]
+                    last = chunk[-1]
+                    possessive = bool(_POSSESSIVE.search(last)) and len(last) > 2
+                    if possessive:
+                        chunk = [*chunk[:-1], _POSSESSIVE.sub("", last)]
+                    key = self._key(" ".join(chunk))
+                    if not key:
+                        continue
+                    mention = self._lookup(key, length, local)
+                    if mention is None:
+                        continue
+                    kind, ids = mention
+                    start = offset + positions[i]
+                    end = offset + positions[i + length - 1] + len(words[i + length - 1])
+                    found.append(Mention(start, end, kind, ids, possessive, " ".join(chunk)))
+                    if kind == "person" and len(ids) == 1 and length >= 2:
+                        local.learn(ids[0], self.people[ids[0]], chunk)
+                    i += length
+                    break
+                else:
+                    i += 1
+        return found
+
+    def _key(self, surface: str) -> str:
+        key = self._keys.get(surface)
+        if key is None:
+            if len(self._keys) > 50_000:
+                self._keys.clear()
+            key = self._keys[surface] = normalise_name(surface)
+        return key
+
+    def _lookup(
+        self, key: str, length: int, local: LocalNames
+    ) -> tuple[str, tuple[str, ...]] | None:
+        if length >= 2:
+            if key in self._names:
+                return "person", tuple(self._names[key])
+            if key in self._teams:
+                return "team", ()
+            return None
+        if key in local.first:
+            return "person", (local.first[key],)
+        if key in local.last:
+            return "person", (local.last[key],)
+        if key in self._teams:
+            return "team", ()
+        ids = self._names.get(key) or self._surnames.get(key)
+        if not ids:
+            return None
+        # A bare surname only means someone active in the article's era; "Hill" in a 2021
+        # story is not Graham Hill.
+        era = local.year or date.today().year
+        recent = tuple(i for i in ids if (self.people[i].last_active or 0) >= era - 12)
+        return ("person", recent) if recent else None
+
+    def resolve_surface(self, surface: str, local: LocalNames) -> tuple[str, ...]:
+        """People a bare name ("the Hulk", "Checo") may stand for, best first."""
+        key = normalise_name(surface)
+        if not key:
+            return ()
+        found = self._lookup(key, len(key.split()), local)
+        if found and found[0] == "person":
+            return found[1]
+        if len(key.split()) == 1 and len(key) >= 4:
+            # Nicknames that clip a surname ("the Hulk" for Hulkenberg).
+            return tuple(
+                pid
+                for pid in local.known
+                if normalise_name(self.people[pid].last_name).startswith(key)
+            )
+        return ()
+
+    def is_team(self, surface: str) -> bool:
+        return normalise_name(surface) in self._teams
+
+    # ---- descriptors ----------------------------------------------------------------------
+
+    def descriptor_fits(self, person_id: str, words: list[str], year: int | None) -> bool | None:
+        """Whether "the <words>" can describe the person: True, False, or None (says nothing).
+
+        ``words`` are the descriptor's folded words without "the", e.g. ["mercedes", "boss"].
+        """
+        key = (person_id, tuple(words), year)
+        if key not in self._fits:
+            self._fits[key] = self._descriptor_fits(person_id, words, year)
+        return self._fits[key]
+
+    def _descriptor_fits(self, person_id: str, words: list[str], year: int | None) -> bool | None:
+        person = self.people.get(person_id)
+        if person is None:
+            return False
+        said_something = False
+        text = " ".join(words)
+        head = words[-1] if words else ""
+        two = " ".join(words[-2:])
+        nation = NATION_NOUNS.get(two) or NATION_NOUNS.get(head)
+        if nation is None:
+            nation = next((NATION_NOUNS[w] for w in words[:-1] if w in NATION_NOUNS), None)
+        if nation is not None:
+            said_something = True
+            if not person.nationality or _nation_key(person.nationality) != nation:
+                return False
+        for word in words:
+            age = _AGE.match(word)
+            if age and person.date_of_birth and year:
+                said_something = True
+                born = person.date_of_birth.year
+                if not year - born - 1 <= int(age.group(1)) <= year - born:
+                    return False
+            times = _TIMES.match(word)
+            if times and "champion" in text and times.group(1) in _COUNTS:
+                said_something = True
+                wanted = _COUNTS[times.group(1)]
+                titles = [y for y, pid in WORLD_CHAMPIONS.items() if pid == person_id]
+                if year:
+                    titles = [y for y in titles if y < year] or titles[:0]
+                    if not (len(titles) == wanted or len(titles) + 1 == wanted):
+                        return False
+                elif len(titles) < wanted:
+                    return False
+        if head in BOSS_HEADS or two in BOSS_HEADS:
+            said_something = True
+            if self._is_driver(person, year) and not self._has_other_role(person, year):
+                return False
+        elif head in DRIVER_HEADS or two in DRIVER_HEADS:
+            said_something = True
+            if not person.seasons(DRIVER):
+                return False
+        teams = self._teams_in(words)
+        if teams:
+            said_something = True
+            seasons = {year, year - 1} if year else None
+            person_teams = {
+                normalise_name(s.team)
+                for s in person.roles
+                if s.team and (seasons is None or s.season in seasons)
+            }
+            if not any(_team_match(t, pt) for t in teams for pt in person_teams):
+                return False
+        return True if said_something else None
+
+    def _teams_in(self, words: list[str]) -> list[str]:
+        key = tuple(words)
+        if key not in self._team_words:
+            found = []
+            for size in (3, 2, 1):
+                for i in range(len(words) - size + 1):
+                    team = " ".join(words[i : i + size])
+                    if team in self._teams:
+                        found.append(_TEAM_ALIASES.get(team, team))
+            self._team_words[key] = found
+        return self._team_words[key]
+
+    @staticmethod
+    def _is_driver(person: Person, year: int | None) -> bool:
+        seasons = person.seasons(DRIVER)
+        if not seasons:
+            return False
+        return year is None or any(abs(s - year) <= 1 for s in seasons)
+
+    @staticmethod
+    def _has_other_role(person: Person, year: int | None) -> bool:
+        return any(
+            s.role != DRIVER and (year is None or abs(s.season - year) <= 1) for s in person.roles
+        )
+
+    def candidates_for(self, words: list[str], year: int | None) -> list[str]:
+        """Everyone in the directory a descriptor fits, when it says enough to narrow it."""
+        key = (tuple(words), year)
+        if key not in self._everyone:
+            self._everyone[key] = [
+                pid for pid in self.people if self._descriptor_fits(pid, words, year) is True
+            ]
+        return self._everyone[key]
+
+
+def _nation_key(nationality: str) -> str:
+    key = fold(nationality).strip()
+    return NATION_NOUNS.get(key, key)
+
+
+def _team_match(wanted: str, actual: str) -> bool:
+    return actual == wanted or actual.startswith(wanted + " ") or wanted.startswith(actual + " ")
+
+
+class LocalNames:
+    """What one article has taught about names: "Ralf" and "Schumacher" mean Ralf Schumacher
+    once the article has named him in full, and "race director" means Masi once it has said
+    "race director Michael Masi"."""
+
+    def __init__(self, year: int | None) -> None:
+        self.year = year
+        self.first: dict[str, str] = {}
+        self.last: dict[str, str] = {}
+        self.known: list[str] = []
+        self.roles: dict[str, str] = {}
+
+    def learn(self, person_id: str, person: Person, words: list[str]) -> None:
+        if person_id not in self.known:
+            self.known.append(person_id)
+        first = normalise_name(person.first_name or words[0])
+        last = normalise_name(person.last_name or words[-1])
+        if first:
+            self.first[first] = person_id
+            self.first[normalise_name(words[0])] = person_id
+        if last:
+            self.last[last] = person_id
+            self.last[normalise_name(words[-1])] = person_id
+
+    def learn_role(self, role_words: list[str], person_id: str) -> None:
+        for size in (1, 2):
+            if len(role_words) >= size:
+                phrase = " ".join(role_words[-size:])
+                if phrase in _ROLE_WORDS:
+                    self.roles[phrase] = person_id
+
+
+__all__ = ["WORLD_CHAMPIONS", "LocalNames", "Mention", "SpeakerIndex"]

@@ -1,0 +1,146 @@
+"""Quotes table: replace an article's quotes, read a person's latest, search their words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.articles import fts_query
+
+_COLUMNS = (
+    "q.id, q.article_id, q.person_id, q.said_at, q.paragraph, q.start_offset, q.end_offset, "
+    "q.text, q.cue, a.title, a.url"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewQuote:
+    """A quote about to be stored for an article."""
+
+    text: str
+    person_id: str | None
+    paragraph: int
+    start: int
+    end: int
+    cue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    id: int
+    article_id: int
+    person_id: str | None
+    said_at: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    cue: str
+    article_title: str
+    article_url: str | None
+
+
+def _quote(row: aiosqlite.Row) -> StoredQuote:
+    return StoredQuote(
+        id=row["id"],
+        article_id=row["article_id"],
+        person_id=row["person_id"],
+        said_at=row["said_at"],
+        paragraph=row["paragraph"],
+        start=row["start_offset"],
+        end=row["end_offset"],
+        text=row["text"],
+        cue=row["cue"],
+        article_title=row["title"],
+        article_url=row["url"],
+    )
+
+
+async def replace_article_quotes(
+    conn: aiosqlite.Connection, article_id: int, quotes: Sequence[NewQuote]
+) -> int:
+    """Make ``quotes`` the article's quotes, dropping what an earlier extraction stored.
+
+    Runs inside the caller's transaction, so a story and its quotes are saved together.
+    A speaker missing from the people table is stored as unattributed rather than failing.
+    """
+    async with conn.execute(
+        "SELECT coalesce(published_at, fetched_at) FROM articles WHERE id = ?", (article_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no article with id {article_id}")
+    said_at = row[0]
+    await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+    people = {q.person_id for q in quotes if q.person_id}
+    known: set[str] = set()
+    if people:
+        marks = ", ".join("?" * len(people))
+        async with conn.execute(
+            f"SELECT id FROM people WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            tuple(people),
+        ) as cursor:
+            known = {r[0] for r in await cursor.fetchall()}
+    await conn.executemany(
+        "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
+        "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (article_id, start_offset) DO NOTHING",
+        [
+            (
+                article_id,
+                q.person_id if q.person_id in known else None,
+                said_at,
+                q.paragraph,
+                q.start,
+                q.end,
+                q.text,
+                q.cue,
+            )
+            for q in quotes
+        ],
+    )
+    return len(quotes)
+
+
+async def quotes_by_person(
+    conn: aiosqlite.Connection, person_id: str, *, about: str | None = None, limit: int = 5
+) -> list[StoredQuote]:
+    """The person's quotes, newest first; with ``about``, only those containing every word."""
+    query = fts_query(about) if about else None
+    if about and query is None:
+        return []
+    if query is None:
+        sql = (
+            f"SELECT {_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id "  # noqa: S608
+            "WHERE q.person_id = ? "
+            "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
+        )
+        params: tuple[object, ...] = (person_id, limit)
+    else:
+        sql = (
+            f"SELECT {_COLUMNS} FROM quotes_fts "  # noqa: S608 - constant columns
+            "JOIN quotes AS q ON q.id = quotes_fts.rowid "
+            "JOIN articles AS a ON a.id = q.article_id "
+            "WHERE quotes_fts MATCH ? AND q.person_id = ? "
+            "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
+        )
+        params = (query, person_id, limit)
+    async with conn.execute(sql, params) as cursor:
+        return [_quote(row) for row in await cursor.fetchall()]
+
+
+async def article_quotes(conn: aiosqlite.Connection, article_id: int) -> list[StoredQuote]:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id "  # noqa: S608
+        "WHERE q.article_id = ? ORDER BY q.start_offset",
+        (article_id,),
+    ) as cursor:
+        return [_quote(row) for row in await cursor.fetchall()]
+
+
+async def count_quotes(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT count(*) FROM quotes") as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else 0
