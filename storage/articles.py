@@ -161,7 +161,7 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
             f"SELECT {_COLUMNS_OF_A} FROM articles_fts "  # noqa: S608 - constant columns
             "JOIN articles AS a ON a.id = articles_fts.rowid "
             "WHERE articles_fts MATCH ? "
-            "ORDER BY round(bm25(articles_fts, 5.0, 1.0), 1), "
+            "ORDER BY bm25(articles_fts, 5.0, 1.0), "
             "coalesce(a.published_at, a.fetched_at) DESC LIMIT ?",
             (query, limit),
         ) as cursor:
@@ -188,3 +188,29 @@ async def article_stats(conn: aiosqlite.Connection) -> ArticleStats:
     ) as cursor:
         size_row = await cursor.fetchone()
     return ArticleStats(count, sources, oldest, newest, size_row[0] if size_row else 0)
+
+
+def fts_phrases(phrases: Sequence[str]) -> str | None:
+    """An FTS5 query matching any of the phrases, each quoted so it is never syntax."""
+    quoted = []
+    for phrase in phrases:
+        words = [w.casefold() for w in _WORD.findall(phrase)]
+        if words:
+            quoted.append('"' + " ".join(words) + '"')
+    return " OR ".join(quoted) if quoted else None
+
+
+async def latest_mentioning(
+    conn: aiosqlite.Connection, phrases: Sequence[str], limit: int = 5
+) -> list[Article]:
+    """Newest stories containing any of the phrases (a person's or team's names)."""
+    query = fts_phrases(phrases)
+    if query is None:
+        return []
+    async with conn.execute(
+        f"SELECT {_COLUMNS_OF_A} FROM articles_fts "  # noqa: S608 - constant columns
+        "JOIN articles AS a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+        "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT ?",
+        (query, limit),
+    ) as cursor:
+        return [_article(row) for row in await cursor.fetchall()]

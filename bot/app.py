@@ -1,0 +1,115 @@
+"""The Discord bot: a ``commands.Bot`` that owns the database and loads the cogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.settings import Settings
+from storage.bot_state import get_state, set_state
+from storage.db import open_database
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.errors",
+    "cogs.news",
+    "cogs.people",
+    "cogs.config",
+)
+_SYNC_STATE_KEY = "command_tree_hash"
+
+
+class PaddockBot(commands.Bot):
+    """Paddock on Discord. Slash commands only, so it needs no privileged intents."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        extensions: Sequence[str] = EXTENSIONS,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            # Nobody is pinged unless a send names them explicitly (delivery role pings).
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.extension_names = tuple(extensions)
+        self.sync_on_start = sync_commands
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("the database opens in setup_hook, before any command runs")
+        return self._db
+
+    async def setup_hook(self) -> None:
+        from bot.people_service import people_service
+
+        self._db = await open_database(self.settings.database)
+        self.people = await people_service(self._db)
+        for extension in self.extension_names:
+            await self.load_extension(extension)
+        if self.sync_on_start:
+            await self.sync_commands(only_if_changed=True)
+
+    async def sync_commands(self, *, only_if_changed: bool = False) -> int:
+        """Register the slash commands: in the dev guild when set (instant), else globally.
+
+        Global registration is rate limited by Discord, so at start-up it only runs when the
+        command tree differs from the one registered last time.
+        """
+        guild = discord.Object(self.settings.dev_guild) if self.settings.dev_guild else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(
+            json.dumps([guild and guild.id, payload], sort_keys=True).encode()
+        ).hexdigest()
+        if only_if_changed and await get_state(self.db, _SYNC_STATE_KEY) == digest:
+            log.info("slash commands unchanged since the last sync; not registering again")
+            return len(payload)
+        synced = await self.tree.sync(guild=guild)
+        await set_state(self.db, _SYNC_STATE_KEY, digest)
+        where = f"guild {guild.id}" if guild else "all servers (global)"
+        log.info("registered %d slash commands for %s", len(synced), where)
+        return len(synced)
+
+    async def close(self) -> None:
+        await super().close()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+
+def create_bot(settings: Settings, **options: Any) -> PaddockBot:
+    """Build the bot without connecting; ``start(token)`` or the console connects it."""
+    return PaddockBot(settings, **options)
+
+
+def moderator_only() -> Any:
+    """Manage Server by default in Discord's UI, and checked again when the command runs."""
+
+    def decorator(func: Any) -> Any:
+        func = app_commands.default_permissions(manage_guild=True)(func)
+        func = app_commands.guild_only()(func)
+        return app_commands.checks.has_permissions(manage_guild=True)(func)
+
+    return decorator

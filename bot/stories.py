@@ -1,0 +1,82 @@
+"""Finding and presenting stories: newest, newest about someone, best match for words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.articles import Article, paragraphs
+from bot.teams import resolve_team
+from storage.articles import latest_articles, latest_mentioning, search_articles
+
+MAX_LATEST = 10
+MAX_MATCHES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What ``about:`` resolved to: a person, a team or plain words."""
+
+    kind: str  # "person", "team" or "words"
+    label: str
+    phrases: tuple[str, ...]
+    person_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LatestStories:
+    articles: list[Article]
+    subject: Subject | None
+
+
+async def latest_stories(
+    conn: aiosqlite.Connection, count: int, subject: Subject | None = None
+) -> LatestStories:
+    count = max(1, min(count, MAX_LATEST))
+    if subject is None:
+        return LatestStories(await latest_articles(conn, count), None)
+    return LatestStories(await latest_mentioning(conn, subject.phrases, count), subject)
+
+
+def team_subject(query: str) -> Subject | None:
+    team = resolve_team(query)
+    if team is None:
+        return None
+    return Subject("team", team.name, team.aliases)
+
+
+def words_subject(query: str) -> Subject | None:
+    words = re.findall(r"\w+", query)[:8]
+    if not words:
+        return None
+    return Subject("words", " ".join(words), (" ".join(words),))
+
+
+async def find_stories(conn: aiosqlite.Connection, words: str) -> list[Article]:
+    return await search_articles(conn, words, MAX_MATCHES)
+
+
+def page_body(body: str, page_chars: int = 3500) -> list[str]:
+    """The story's text in pages that fit an embed, breaking between paragraphs."""
+    pages: list[str] = []
+    current = ""
+    for paragraph in paragraphs(body):
+        while len(paragraph) > page_chars:
+            cut = paragraph.rfind(" ", 0, page_chars)
+            cut = cut if cut > 0 else page_chars
+            if current:
+                pages.append(current)
+                current = ""
+            pages.append(paragraph[:cut])
+            paragraph = paragraph[cut:].lstrip()
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) > page_chars:
+            pages.append(current)
+            current = paragraph
+        else:
+            current = candidate
+    if current:
+        pages.append(current)
+    return pages or ["(This story has no text beyond its headline.)"]

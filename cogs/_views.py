@@ -1,0 +1,70 @@
+"""Base view: buttons that only their user can press, with the same error handling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from cogs.errors import UNEXPECTED, reply_ephemeral
+
+log = logging.getLogger(__name__)
+
+
+class OwnedView(discord.ui.View):
+    """Buttons under a reply; only the person who ran the command may press them."""
+
+    def __init__(self, owner_id: int, *, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "These buttons belong to someone else's command: run it yourself to browse.",
+            ephemeral=True,
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.error("button %r failed", getattr(item, "label", item), exc_info=error)
+        await reply_ephemeral(interaction, UNEXPECTED)
+
+
+class PagedView(OwnedView):
+    """Previous / Next over a list of pages rendered by ``render(index)``."""
+
+    def __init__(self, owner_id: int, count: int) -> None:
+        super().__init__(owner_id)
+        self.index = 0
+        self.count = count
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous_page.disabled = self.index <= 0
+        self.next_page.disabled = self.index >= self.count - 1
+
+    async def render(self, index: int) -> discord.Embed:
+        raise NotImplementedError
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=await self.render(self.index), view=self)
+
+    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
+    async def previous_page(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
+    ) -> None:
+        self.index = max(0, self.index - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
+    async def next_page(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
+    ) -> None:
+        self.index = min(self.count - 1, self.index + 1)
+        await self._show(interaction)

@@ -1,0 +1,240 @@
+"""/paddock …: a server's news channel, filters, role ping and pause switch.
+
+Manage Server is required twice over: Discord hides the group from others by default, and
+every command checks the member's permissions again when it runs, since server admins can
+override the default in their settings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from bot.guilds import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
+from bot.teams import TEAMS, resolve_team
+from cogs._render import EMBED_COLOUR, clip, echo, safe
+from storage.guilds import (
+    add_filter,
+    count_filters,
+    get_guild_config,
+    remove_filter,
+    set_news_channel,
+    set_paused,
+    set_ping_role,
+)
+
+if TYPE_CHECKING:
+    from bot.app import PaddockBot
+
+_KEYWORD = re.compile(r"^[\w][\w '’&.+-]{0,48}[\w.+]?$")
+_KIND_LABEL = {"person": "people", "team": "teams", "keyword": "keywords"}
+REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+def describe_config(config: GuildConfig, guild: discord.Guild | None) -> discord.Embed:
+    embed = discord.Embed(title="Paddock in this server", colour=EMBED_COLOUR)
+    channel = f"<#{config.news_channel_id}>" if config.news_channel_id else "not set"
+    role = f"<@&{config.ping_role_id}>" if config.ping_role_id else "nobody is pinged"
+    if config.paused:
+        state = "⏸️ paused" + (f" — {safe(config.paused_reason)}" if config.paused_reason else "")
+    else:
+        state = "▶️ posting" if config.news_channel_id else "waiting for a news channel"
+    embed.add_field(name="News channel", value=channel)
+    embed.add_field(name="Role ping", value=role)
+    embed.add_field(name="State", value=clip(state, 1024))
+    for kind in ("person", "team", "keyword"):
+        items = config.filters_of(kind)
+        value = ", ".join(safe(f.label) for f in items) if items else "any"
+        embed.add_field(name=f"Filter: {_KIND_LABEL[kind]}", value=clip(value, 1024), inline=False)
+    if not config.news_channel_id:
+        embed.set_footer(text="Start with /paddock channel set to choose where news goes.")
+    return embed
+
+
+class Config(commands.Cog):
+    paddock = app_commands.Group(
+        name="paddock",
+        description="Configure Paddock for this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    channel = app_commands.Group(name="channel", description="Where news is posted", parent=paddock)
+    filter_group = app_commands.Group(
+        name="filter", description="Which stories are posted", parent=paddock
+    )
+    role = app_commands.Group(name="role", description="A role pinged with news", parent=paddock)
+
+    def __init__(self, bot: PaddockBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    async def _confirm(self, interaction: discord.Interaction, text: str) -> None:
+        config = await get_guild_config(self.bot.db, _guild_id(interaction))
+        await interaction.response.send_message(
+            text, embed=describe_config(config, interaction.guild), ephemeral=True
+        )
+
+    @paddock.command(name="show", description="Show this server's Paddock settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        config = await get_guild_config(self.bot.db, _guild_id(interaction))
+        await interaction.response.send_message(
+            embed=describe_config(config, interaction.guild), ephemeral=True
+        )
+
+    @channel.command(name="set", description="Post news in this channel")
+    @app_commands.describe(channel="A text channel Paddock can post in")
+    async def channel_set(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        me = channel.guild.me
+        if me is not None:
+            allowed = channel.permissions_for(me)
+            missing = [p for p in REQUIRED_CHANNEL_PERMISSIONS if not getattr(allowed, p)]
+            if missing:
+                names = ", ".join(p.replace("_", " ").title() for p in missing)
+                raise UserFacingError(
+                    f"I can't post in {channel.mention}: I'm missing {names} there. "
+                    "Give me those permissions and try again."
+                )
+        await set_news_channel(self.bot.db, _guild_id(interaction), channel.id)
+        await self._confirm(interaction, f"News will be posted in {channel.mention}.")
+
+    @channel.command(name="clear", description="Stop posting news in this server")
+    async def channel_clear(self, interaction: discord.Interaction) -> None:
+        await set_news_channel(self.bot.db, _guild_id(interaction), None)
+        await self._confirm(interaction, "News will no longer be posted in this server.")
+
+    @role.command(name="set", description="Ping a role with every story posted")
+    async def role_set(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        if role.is_default():
+            raise UserFacingError("I won't ping @everyone. Pick a role made for news alerts.")
+        if role.managed:
+            raise UserFacingError(f"{role.mention} belongs to an integration; pick another role.")
+        await set_ping_role(self.bot.db, _guild_id(interaction), role.id)
+        note = ""
+        if not role.mentionable:
+            note = " It isn't mentionable, so make it mentionable or the ping won't notify anyone."
+        await self._confirm(interaction, f"New stories will ping {role.mention}.{note}")
+
+    @role.command(name="clear", description="Stop pinging a role")
+    async def role_clear(self, interaction: discord.Interaction) -> None:
+        await set_ping_role(self.bot.db, _guild_id(interaction), None)
+        await self._confirm(interaction, "New stories will not ping anyone.")
+
+    @paddock.command(name="pause", description="Stop posting for now (settings are kept)")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await set_paused(
+            self.bot.db, _guild_id(interaction), True, f"paused by {interaction.user.name}"
+        )
+        await self._confirm(interaction, "Paused. Stories arriving meanwhile won't be posted.")
+
+    @paddock.command(name="resume", description="Start posting again")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await set_paused(self.bot.db, _guild_id(interaction), False)
+        await self._confirm(interaction, "Resumed: new stories will be posted again.")
+
+    @filter_group.command(
+        name="add", description="Only post stories about these people, teams or words"
+    )
+    @app_commands.describe(kind="What to filter on", value="A driver, team boss, team or keyword")
+    async def filter_add(
+        self,
+        interaction: discord.Interaction,
+        kind: Literal["person", "team", "keyword"],
+        value: app_commands.Range[str, 1, 100],
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        item = self._filter_for(kind, value)
+        if await count_filters(self.bot.db, guild_id, kind) >= MAX_FILTERS_PER_KIND:
+            raise UserFacingError(
+                f"This server already has {MAX_FILTERS_PER_KIND} {_KIND_LABEL[kind]} filters; "
+                "remove one first."
+            )
+        if not await add_filter(self.bot.db, guild_id, item):
+            raise UserFacingError(f"{safe(item.label)} is already a filter here.")
+        await self._confirm(interaction, f"Added the {kind} filter **{safe(item.label)}**.")
+
+    @filter_group.command(name="remove", description="Remove a filter")
+    async def filter_remove(
+        self,
+        interaction: discord.Interaction,
+        kind: Literal["person", "team", "keyword"],
+        value: app_commands.Range[str, 1, 100],
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        config = await get_guild_config(self.bot.db, guild_id)
+        wanted = value.casefold().strip()
+        match = next(
+            (
+                f
+                for f in config.filters_of(kind)
+                if wanted in (f.value.casefold(), f.label.casefold())
+            ),
+            None,
+        )
+        if match is None:
+            try:
+                match = self._filter_for(kind, value)
+            except UserFacingError:
+                match = None
+        if match is None or not await remove_filter(self.bot.db, guild_id, kind, match.value):
+            raise UserFacingError(f"There is no {kind} filter '{echo(value)}' in this server.")
+        await self._confirm(interaction, f"Removed the {kind} filter **{safe(match.label)}**.")
+
+    @filter_add.autocomplete("value")
+    @filter_remove.autocomplete("value")
+    async def filter_value_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        kind = getattr(interaction.namespace, "kind", None)
+        if kind == "person":
+            return [
+                app_commands.Choice(name=label[:100], value=person_id)
+                for label, person_id in self.bot.people.autocomplete(current, limit=25)
+            ]
+        if kind == "team":
+            typed = current.casefold()
+            return [
+                app_commands.Choice(name=team.name, value=team.name)
+                for team in TEAMS
+                if not typed or typed in team.name.casefold()
+            ][:25]
+        return []
+
+    def _filter_for(self, kind: FilterKind, value: str) -> GuildFilter:
+        if kind == "person":
+            person = self.bot.people.resolve_one(value)
+            return GuildFilter("person", person.id, person.name)
+        if kind == "team":
+            team = resolve_team(value)
+            if team is None:
+                names = ", ".join(t.name for t in TEAMS)
+                raise UserFacingError(f"No team matches '{echo(value)}'. Teams: {names}.")
+            return GuildFilter("team", team.id, team.name)
+        keyword = " ".join(value.split()).casefold()
+        if not _KEYWORD.match(keyword) or len(keyword) < 2:
+            raise UserFacingError(
+                "A keyword is 2–50 letters, digits or spaces, e.g. `pit stop` or `Monza`."
+            )
+        return GuildFilter("keyword", keyword, keyword)
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+async def setup(bot: PaddockBot) -> None:
+    await bot.add_cog(Config(bot))

@@ -1,0 +1,166 @@
+"""/latest and /story: the newest stories, and a story found from a few words."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.articles import Article
+from bot.errors import UserFacingError
+from bot.stories import (
+    MAX_LATEST,
+    Subject,
+    find_stories,
+    latest_stories,
+    page_body,
+    team_subject,
+    words_subject,
+)
+from bot.teams import TEAMS
+from cogs._render import (
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    article_embed,
+    clip,
+    echo,
+    list_embed,
+    notice_embed,
+    safe,
+)
+from cogs._views import PagedView
+
+if TYPE_CHECKING:
+    from bot.app import PaddockBot
+
+
+class ReaderView(PagedView):
+    """The full text of one story, a page at a time, for the reader alone."""
+
+    def __init__(self, owner_id: int, article: Article) -> None:
+        self.article = article
+        self.pages = page_body(article.body)
+        super().__init__(owner_id, len(self.pages))
+
+    async def render(self, index: int) -> discord.Embed:
+        embed = discord.Embed(
+            title=clip(self.article.title, 256),
+            url=self.article.url or None,
+            description=clip(self.pages[index], DESCRIPTION_LIMIT),
+        )
+        embed.set_footer(text=f"Page {index + 1} of {self.count}")
+        return embed
+
+
+class StoryView(PagedView):
+    """Steps through the matches for /story, with a button to read the one shown."""
+
+    def __init__(self, owner_id: int, bot: PaddockBot, matches: list[Article]) -> None:
+        self.bot = bot
+        self.matches = matches
+        super().__init__(owner_id, len(matches))
+
+    async def render(self, index: int) -> discord.Embed:
+        return await story_embed(self.bot, self.matches[index], index, self.count)
+
+    @discord.ui.button(label="Read more", emoji="📖", style=discord.ButtonStyle.primary)
+    async def read_more(
+        self, interaction: discord.Interaction, button: discord.ui.Button[StoryView]
+    ) -> None:
+        reader = ReaderView(interaction.user.id, self.matches[self.index])
+        await interaction.response.send_message(
+            embed=await reader.render(0), view=reader, ephemeral=True
+        )
+
+
+async def story_embed(bot: PaddockBot, article: Article, index: int, count: int) -> discord.Embed:
+    embed = article_embed(article, footer=f"Match {index + 1} of {count}")
+    details = await bot.people.story_details(bot.db, article)
+    if details.people:
+        embed.add_field(
+            name="People", value=clip(", ".join(details.people), FIELD_LIMIT), inline=False
+        )
+    if details.key_quote:
+        text, speaker = details.key_quote
+        embed.add_field(
+            name=f"Key quote — {speaker}" if speaker else "Key quote",
+            value=clip(f"“{safe(text)}”", FIELD_LIMIT),
+            inline=False,
+        )
+    if article.url:
+        embed.add_field(name="Link", value=clip(article.url, FIELD_LIMIT), inline=False)
+    return embed
+
+
+class News(commands.Cog):
+    def __init__(self, bot: PaddockBot) -> None:
+        self.bot = bot
+
+    async def _subject(self, about: str) -> Subject:
+        subject = self.bot.people.subject_for(about) or team_subject(about)
+        subject = subject or words_subject(about)
+        if subject is None:
+            raise UserFacingError(f"'{echo(about)}' has no words to look for.")
+        return subject
+
+    @app_commands.command(name="latest", description="The newest F1 stories")
+    @app_commands.describe(
+        count=f"How many stories (1–{MAX_LATEST}, default 5)",
+        about="Only stories about a driver, team boss or team",
+    )
+    async def latest(
+        self,
+        interaction: discord.Interaction,
+        count: app_commands.Range[int, 1, MAX_LATEST] = 5,
+        about: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        subject = await self._subject(about) if about else None
+        result = await latest_stories(self.bot.db, count, subject)
+        if not result.articles:
+            if subject:
+                text = f"No stories about {safe(subject.label)} yet."
+            else:
+                text = "No stories yet: they appear here as the news feeds bring them in."
+            await interaction.response.send_message(embed=notice_embed(text), ephemeral=True)
+            return
+        title = f"Latest on {subject.label}" if subject else "Latest F1 stories"
+        await interaction.response.send_message(embed=list_embed(title, result.articles))
+
+    @latest.autocomplete("about")
+    async def latest_about_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        choices = [
+            app_commands.Choice(name=label[:100], value=person_id)
+            for label, person_id in self.bot.people.autocomplete(current, limit=20)
+        ]
+        typed = current.casefold()
+        for team in TEAMS:
+            if len(choices) >= 25:
+                break
+            if not typed or team.name.casefold().startswith(typed):
+                choices.append(app_commands.Choice(name=team.name, value=team.name))
+        return choices[:25]
+
+    @app_commands.command(name="story", description="Find a story and read it here")
+    @app_commands.describe(words="Words from the story, e.g. Imola crash")
+    async def story(
+        self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 200]
+    ) -> None:
+        matches = await find_stories(self.bot.db, words)
+        if not matches:
+            await interaction.response.send_message(
+                embed=notice_embed(
+                    f"No story matches '{echo(words)}'. Try fewer or different words."
+                ),
+                ephemeral=True,
+            )
+            return
+        view = StoryView(interaction.user.id, self.bot, matches)
+        await interaction.response.send_message(embed=await view.render(0), view=view)
+
+
+async def setup(bot: PaddockBot) -> None:
+    await bot.add_cog(News(bot))

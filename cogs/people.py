@@ -1,0 +1,189 @@
+"""/quote and /driver: what a person said, and who they are."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.people import Person
+from bot.people_service import Profile, pick_another
+from cogs._render import (
+    EMBED_COLOUR,
+    FIELD_LIMIT,
+    clip,
+    notice_embed,
+    safe,
+)
+from cogs._views import OwnedView
+from storage.articles import get_article
+from storage.quotes import StoredQuote
+
+if TYPE_CHECKING:
+    from bot.app import PaddockBot
+
+
+def quote_embed(person: Person, quote: StoredQuote) -> discord.Embed:
+    embed = discord.Embed(description=clip(f"“{safe(quote.text)}”", 4096), colour=EMBED_COLOUR)
+    stint = person.latest_stint
+    team = f" · {stint.team}" if stint and stint.team else ""
+    embed.set_author(name=clip(f"{person.name}{team} · {quote.said_at[:10]}", 256))
+    title = safe(quote.article_title, 200)
+    source = f"[{title}]({quote.article_url})" if quote.article_url else title
+    embed.add_field(name="Source", value=clip(source, FIELD_LIMIT), inline=False)
+    return embed
+
+
+class QuoteView(OwnedView):
+    """'Another' steps through the person's other quotes; 'Source' shows where it was said."""
+
+    def __init__(
+        self, owner_id: int, bot: PaddockBot, person: Person, quotes: list[StoredQuote]
+    ) -> None:
+        super().__init__(owner_id)
+        self.bot = bot
+        self.person = person
+        self.quotes = quotes
+        self.current = quotes[0]
+        self.shown = {self.current.id}
+        self.another.disabled = len(quotes) < 2
+
+    @discord.ui.button(label="Another", emoji="🔁", style=discord.ButtonStyle.primary)
+    async def another(
+        self, interaction: discord.Interaction, button: discord.ui.Button[QuoteView]
+    ) -> None:
+        chosen = pick_another(self.quotes, self.shown)
+        if chosen is None:
+            await interaction.response.send_message("That's every quote I have.", ephemeral=True)
+            return
+        if len(self.shown) >= len(self.quotes):
+            self.shown = set()
+        self.shown.add(chosen.id)
+        self.current = chosen
+        await interaction.response.edit_message(embed=quote_embed(self.person, chosen), view=self)
+
+    @discord.ui.button(label="Source", emoji="📰", style=discord.ButtonStyle.secondary)
+    async def source(
+        self, interaction: discord.Interaction, button: discord.ui.Button[QuoteView]
+    ) -> None:
+        article = await get_article(self.bot.db, self.current.article_id)
+        if article is None:
+            await interaction.response.send_message(
+                "That story is no longer stored.", ephemeral=True
+            )
+            return
+        paragraph = article.full_text.split("\n\n")
+        context = (
+            paragraph[self.current.paragraph] if self.current.paragraph < len(paragraph) else ""
+        )
+        embed = discord.Embed(
+            title=clip(article.title, 256),
+            url=article.url or None,
+            description=clip(safe(context), 4096) or None,
+            colour=EMBED_COLOUR,
+        )
+        byline = " · ".join(p for p in (article.author, article.source) if p) or "Unknown author"
+        embed.set_author(name=clip(f"{byline} · {article.date[:10]}", 256))
+        if article.url:
+            embed.add_field(name="Link", value=clip(article.url, FIELD_LIMIT), inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def profile_embed(person: Person, profile: Profile) -> discord.Embed:
+    embed = discord.Embed(title=clip(person.name, 256), colour=EMBED_COLOUR)
+    if profile.team:
+        role = "" if profile.role in (None, "driver") else f" ({profile.role})"
+        embed.add_field(name="Team", value=clip(f"{profile.team}{role}", FIELD_LIMIT))
+    if person.number is not None:
+        embed.add_field(name="Number", value=f"#{person.number}")
+    if person.code:
+        embed.add_field(name="Code", value=person.code)
+    if person.nationality or person.country:
+        embed.add_field(name="Nationality", value=clip(person.nationality or person.country, 256))
+    if person.date_of_birth:
+        embed.add_field(name="Born", value=person.date_of_birth.isoformat())
+    seasons = person.seasons()
+    if seasons:
+        span = f"{seasons[0]}–{seasons[-1]}" if len(seasons) > 1 else str(seasons[0])
+        embed.add_field(name="F1 seasons", value=f"{span} ({len(seasons)})")
+    if profile.stories:
+        lines = []
+        for article in profile.stories:
+            headline = safe(article.title, 150)
+            lines.append(f"[{headline}]({article.url})" if article.url else headline)
+        embed.add_field(
+            name="Latest stories", value=clip("\n".join(lines), FIELD_LIMIT), inline=False
+        )
+    if profile.latest_quote:
+        quote = profile.latest_quote
+        embed.add_field(
+            name=f"Latest quote · {quote.said_at[:10]}",
+            value=clip(f"“{safe(quote.text)}”", FIELD_LIMIT),
+            inline=False,
+        )
+    return embed
+
+
+class People(commands.Cog):
+    def __init__(self, bot: PaddockBot) -> None:
+        self.bot = bot
+
+    async def person_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label[:100], value=person_id)
+            for label, person_id in self.bot.people.autocomplete(current, limit=25)
+        ]
+
+    @app_commands.command(
+        name="quote", description="What a driver or team boss said, with the source"
+    )
+    @app_commands.describe(
+        person="A driver, team boss or official", about="Only quotes with these words"
+    )
+    async def quote(
+        self,
+        interaction: discord.Interaction,
+        person: app_commands.Range[str, 1, 100],
+        about: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        who = self.bot.people.resolve_one(person)
+        quotes = await self.bot.people.quotes(self.bot.db, who, about)
+        if not quotes:
+            await interaction.response.send_message(
+                embed=await self._no_quotes(who, about), ephemeral=True
+            )
+            return
+        view = QuoteView(interaction.user.id, self.bot, who, quotes)
+        await interaction.response.send_message(embed=quote_embed(who, quotes[0]), view=view)
+
+    async def _no_quotes(self, who: Person, about: str | None) -> discord.Embed:
+        name = safe(who.name)
+        if about:
+            text = f"I have no quotes from {name} about '{safe(' '.join(about.split()), 60)}'."
+        else:
+            text = f"I have no quotes from {name} yet."
+        profile = await self.bot.people.profile(self.bot.db, who)
+        if profile.stories:
+            titles = "\n".join(f"• {safe(a.title, 150)}" for a in profile.stories)
+            text += f"\n\nTheir latest stories:\n{titles}"
+        return notice_embed(text)
+
+    @app_commands.command(name="driver", description="A driver's profile, latest stories and quote")
+    @app_commands.describe(name="A driver, team boss or official")
+    async def driver(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        who = self.bot.people.resolve_one(name)
+        profile = await self.bot.people.profile(self.bot.db, who)
+        await interaction.response.send_message(embed=profile_embed(who, profile))
+
+    quote.autocomplete("person")(person_autocomplete)
+    driver.autocomplete("name")(person_autocomplete)
+
+
+async def setup(bot: PaddockBot) -> None:
+    await bot.add_cog(People(bot))
