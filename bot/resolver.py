@@ -23,6 +23,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.people import DRIVER, NAME_SUFFIXES, Person, name_tokens, normalise_name
+from bot.places import VENUES
+from bot.teams import TEAMS
 
 # Words that carry no identity in a query ("the iceman").
 _FILLER = frozenset({"the"})
@@ -126,6 +128,7 @@ class PeopleDirectory:
         self._codes: dict[str, list[str]] = {}
         self._numbers: dict[int, list[str]] = {}
         self._teams: set[str] = set()
+        self._places: set[str] = set()
         self._build()
 
     # ---- building -----------------------------------------------------------------------
@@ -169,7 +172,13 @@ class PeopleDirectory:
                     self._teams.add(team)
                     self._teams.add(_strip_team_noise(team.split()))
         self._teams.update(TEAM_ALIASES)
+        self._teams.update(normalise_name(alias) for team in TEAMS for alias in team.aliases)
         self._teams.discard("")
+        self._places = set(VENUES)
+        for person in self._people.values():
+            for place in (person.country, person.nationality):
+                if place:
+                    self._places.add(normalise_name(place))
         newest_first = lambda pid: -(self._people[pid].last_active or 0)  # noqa: E731
         for holders in (*self._codes.values(), *self._numbers.values()):
             holders.sort(key=newest_first)
@@ -324,6 +333,8 @@ class PeopleDirectory:
         for phrase in {" ".join(words), " ".join(content)}:
             for pid in self._phrases.get(phrase, ()):
                 found[pid] = 1.0
+        if not found and " ".join(words) in self._places:
+            return {}
         strict = prefix_from is None or prefix_from >= 3
         if strict and len(content) == 1 and len(content[0]) < 3 and not found:
             return {}

@@ -31,7 +31,7 @@ TEAMS: tuple[Team, ...] = (
         "Racing Bulls",
         ("Racing Bulls", "Visa Cash App RB", "VCARB", "RB", "AlphaTauri", "Toro Rosso"),
     ),
-    Team("sauber", "Sauber", ("Sauber", "Kick Sauber", "Stake", "Alfa Romeo")),
+    Team("sauber", "Sauber", ("Sauber", "Kick Sauber", "Kick", "Stake", "Alfa Romeo")),
     Team("audi", "Audi", ("Audi",)),
     Team("cadillac", "Cadillac", ("Cadillac", "Cadillac F1")),
 )

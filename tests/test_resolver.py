@@ -138,6 +138,12 @@ def test_shared_surnames_are_flagged_ambiguous(directory: PeopleDirectory) -> No
         "lewis " * 100,
         "99",
         "#0",
+        # Places and sponsors one edit away from a surname are still not people.
+        "imola",
+        "Suzuka",
+        "Monaco",
+        "british",
+        "kick",
     ],
 )
 def test_no_match(directory: PeopleDirectory, query: str) -> None:
