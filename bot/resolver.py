@@ -30,29 +30,6 @@ from bot.teams import TEAMS
 _FILLER = frozenset({"the"})
 # Words that may follow a team's name without changing what is meant ("williams racing").
 _TEAM_NOISE = frozenset({"team", "racing", "f1", "formula", "one", "scuderia", "gp", "the"})
-# Colloquial team names the stints do not spell out.
-TEAM_ALIASES = frozenset(
-    {
-        "red bull racing",
-        "rbr",
-        "merc",
-        "mercedes amg",
-        "toro rosso",
-        "alpha tauri",
-        "vcarb",
-        "visa cash app rb",
-        "sauber",
-        "stake",
-        "kick sauber",
-        "force india",
-        "racing point",
-        "alfa romeo",
-        "renault",
-        "aston",
-        "haas",
-        "prancing horse",
-    }
-)
 _NUMBER = re.compile(r"#?\s*(\d{1,2})")
 _CODE = re.compile(r"[A-Za-z]{3}")
 _MAX_QUERY_CHARS = 80
@@ -171,7 +148,6 @@ class PeopleDirectory:
                     team = normalise_name(stint.team)
                     self._teams.add(team)
                     self._teams.add(_strip_team_noise(team.split()))
-        self._teams.update(TEAM_ALIASES)
         self._teams.update(normalise_name(alias) for team in TEAMS for alias in team.aliases)
         self._teams.discard("")
         self._places = set(VENUES)

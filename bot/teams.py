@@ -22,14 +22,26 @@ TEAMS: tuple[Team, ...] = (
     Team("ferrari", "Ferrari", ("Ferrari", "Scuderia Ferrari", "Scuderia", "Prancing Horse")),
     Team("mercedes", "Mercedes", ("Mercedes", "Mercedes AMG", "Merc", "Silver Arrows")),
     Team("mclaren", "McLaren", ("McLaren", "Papaya")),
-    Team("aston-martin", "Aston Martin", ("Aston Martin", "Aston", "AMR")),
+    Team(
+        "aston-martin",
+        "Aston Martin",
+        ("Aston Martin", "Aston", "AMR", "Racing Point", "Force India"),
+    ),
     Team("alpine", "Alpine", ("Alpine", "Renault", "Enstone")),
     Team("williams", "Williams", ("Williams", "Grove")),
     Team("haas", "Haas", ("Haas", "Haas F1")),
     Team(
         "racing-bulls",
         "Racing Bulls",
-        ("Racing Bulls", "Visa Cash App RB", "VCARB", "RB", "AlphaTauri", "Toro Rosso"),
+        (
+            "Racing Bulls",
+            "Visa Cash App RB",
+            "VCARB",
+            "RB",
+            "AlphaTauri",
+            "Alpha Tauri",
+            "Toro Rosso",
+        ),
     ),
     Team("sauber", "Sauber", ("Sauber", "Kick Sauber", "Kick", "Stake", "Alfa Romeo")),
     Team("audi", "Audi", ("Audi",)),
@@ -56,6 +68,30 @@ def resolve_team(query: str) -> Team | None:
         return None
     match = process.extractOne(plain, _ALIASES, scorer=fuzz.ratio, score_cutoff=85)
     return _BY_ALIAS[match[0]] if match else None
+
+
+def suggest_teams(typed: str, limit: int = 25) -> list[Team]:
+    """Teams for autocomplete, best first: the name starts with what was typed, then an
+    alias does, then a word of the name does, then the text appears anywhere in them."""
+    plain = _plain(typed)
+    if not plain:
+        return list(TEAMS[:limit])
+
+    def rank(team: Team) -> int | None:
+        name = _plain(team.name)
+        aliases = [_plain(alias) for alias in (team.id, *team.aliases)]
+        if name.startswith(plain):
+            return 0
+        if any(alias.startswith(plain) for alias in aliases):
+            return 1
+        if any(word.startswith(plain) for word in name.split()):
+            return 2
+        if any(plain in alias for alias in (name, *aliases)):
+            return 3
+        return None
+
+    ranked = [(r, i, team) for i, team in enumerate(TEAMS) if (r := rank(team)) is not None]
+    return [team for _, _, team in sorted(ranked, key=lambda entry: entry[:2])][:limit]
 
 
 def teams_in(text: str) -> frozenset[str]:
