@@ -14,9 +14,11 @@ import aiosqlite
 
 from bot.articles import ParsedArticle
 from bot.importing import ImportFailure, find_article_files, read_article_file
-from storage.articles import StoreResult, store_article
+from storage.articles import StoreResult, store_articles
 from storage.db import transaction
 
+# Stories stored per transaction by ``import_paths``.
+IMPORT_BATCH = 200
 # Runs inside the storing transaction for each new or edited story.
 AfterStore = Callable[[aiosqlite.Connection, StoreResult], Awaitable[None]]
 
@@ -36,12 +38,26 @@ class ImportReport:
 async def ingest_article(
     conn: aiosqlite.Connection, parsed: ParsedArticle, after_store: Sequence[AfterStore] = ()
 ) -> StoreResult:
+    return (await ingest_articles(conn, [parsed], after_store))[0]
+
+
+async def ingest_articles(
+    conn: aiosqlite.Connection,
+    articles: Sequence[ParsedArticle],
+    after_store: Sequence[AfterStore] = (),
+) -> list[StoreResult]:
+    """Store several stories and what derives from them in one transaction.
+
+    A commit costs more than storing a short story, so bulk imports pass a few hundred at a
+    time; any failure rolls the whole batch back.
+    """
     async with transaction(conn):
-        result = await store_article(conn, parsed)
-        if result.created or result.updated:
-            for hook in after_store:
-                await hook(conn, result)
-    return result
+        results = await store_articles(conn, articles)
+        for result in results:
+            if result.created or result.updated:
+                for hook in after_store:
+                    await hook(conn, result)
+    return results
 
 
 async def import_paths(
@@ -59,12 +75,13 @@ async def import_paths(
         except ImportFailure as exc:
             report.failures.append((str(item), str(exc)))
             continue
-        for parsed in articles:
-            result = await ingest_article(conn, parsed, after_store)
-            if result.created:
-                report.created.append(result)
-            elif result.updated:
-                report.updated.append(result)
-            else:
-                report.unchanged.append(result)
+        for first in range(0, len(articles), IMPORT_BATCH):
+            batch = articles[first : first + IMPORT_BATCH]
+            for result in await ingest_articles(conn, batch, after_store):
+                if result.created:
+                    report.created.append(result)
+                elif result.updated:
+                    report.updated.append(result)
+                else:
+                    report.unchanged.append(result)
     return report

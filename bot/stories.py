@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.articles import Article, paragraphs
+from bot.mentions import team_subject_id
 from bot.teams import resolve_team
 from storage.articles import latest_articles, latest_mentioning, search_articles
+from storage.mentions import latest_about
 
 MAX_LATEST = 10
 MAX_MATCHES = 10
@@ -23,6 +25,14 @@ class Subject:
     label: str
     phrases: tuple[str, ...]
     person_id: str | None = None
+    team_id: str | None = None
+
+    @property
+    def mention_id(self) -> str | None:
+        """The subject in the mentions index; words have none and are searched instead."""
+        if self.person_id:
+            return self.person_id
+        return team_subject_id(self.team_id) if self.team_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +47,8 @@ async def latest_stories(
     count = max(1, min(count, MAX_LATEST))
     if subject is None:
         return LatestStories(await latest_articles(conn, count), None)
+    if subject.mention_id is not None:
+        return LatestStories(await latest_about(conn, subject.mention_id, count), subject)
     return LatestStories(await latest_mentioning(conn, subject.phrases, count), subject)
 
 
@@ -44,11 +56,12 @@ def team_subject(query: str) -> Subject | None:
     team = resolve_team(query)
     if team is None:
         return None
-    return Subject("team", team.name, team.aliases)
+    return Subject("team", team.name, team.aliases, team_id=team.id)
 
 
 def words_subject(query: str) -> Subject | None:
-    words = re.findall(r"\w+", query)[:8]
+    # Only the start of an overlong query counts, so the label echoed back stays short.
+    words = re.findall(r"\w+", query[:100])[:8]
     if not words:
         return None
     return Subject("words", " ".join(words), (" ".join(words),))

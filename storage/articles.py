@@ -15,8 +15,15 @@ _COLUMNS = (
     "id, url, guid, source, title, author, published_at, fetched_at, summary, body, tags, "
     "content_hash, updated_at"
 )
-_COLUMNS_OF_A = ", ".join(f"a.{column.strip()}" for column in _COLUMNS.split(","))
+COLUMNS_OF_A = ", ".join(f"a.{column.strip()}" for column in _COLUMNS.split(","))
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Stories whose keys one query looks up: three lists of this many stay under SQLite's
+# limit on bound parameters.
+_KEYS_PER_QUERY = 250
+# Stories (newest stored first) that search ranks before widening to the whole archive.
+_SEARCH_WINDOWS = (2_000, 20_000, None)
+# Matches, newest stored first, among which "latest mentioning" sorts by date.
+_RECENT_MATCHES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +42,7 @@ class ArticleStats:
     database_bytes: int
 
 
-def _article(row: aiosqlite.Row) -> Article:
+def article_from_row(row: aiosqlite.Row) -> Article:
     return Article(
         id=row["id"],
         url=row["url"],
@@ -64,7 +71,7 @@ async def find_existing(conn: aiosqlite.Connection, parsed: ParsedArticle) -> Ar
         (digest, parsed.url, parsed.guid, digest),
     ) as cursor:
         row = await cursor.fetchone()
-    return _article(row) if row else None
+    return article_from_row(row) if row else None
 
 
 async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> StoreResult:
@@ -122,13 +129,124 @@ async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> St
     return StoreResult(article, created=True, updated=False)
 
 
+async def store_articles(
+    conn: aiosqlite.Connection, batch: Sequence[ParsedArticle]
+) -> list[StoreResult]:
+    """``store_article`` for many stories at once, results in the same order.
+
+    New stories (the common case in a bulk import) are found with one query and inserted
+    with one statement; a story that is already stored, or repeats one earlier in the batch,
+    goes through ``store_article`` alone. Must run inside a transaction.
+    """
+    digests = [content_hash(p.title, p.body) for p in batch]
+    known_hashes, known_urls, known_guids = await _stored_keys(conn, batch, digests)
+    fresh: list[int] = []
+    later: list[int] = []
+    for position, (parsed, digest) in enumerate(zip(batch, digests, strict=True)):
+        if (
+            digest in known_hashes
+            or (parsed.url is not None and parsed.url in known_urls)
+            or (parsed.guid is not None and parsed.guid in known_guids)
+        ):
+            later.append(position)
+            continue
+        fresh.append(position)
+        known_hashes.add(digest)
+        if parsed.url is not None:
+            known_urls.add(parsed.url)
+        if parsed.guid is not None:
+            known_guids.add(parsed.guid)
+    results: list[StoreResult | None] = [None] * len(batch)
+    if fresh:
+        async with conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cursor:
+            row = await cursor.fetchone()
+        # Inside the write transaction nobody else can take these ids.
+        next_id = (row[0] if row else 0) + 1
+        now = utc_now()
+        rows = []
+        for offset, position in enumerate(fresh):
+            parsed = batch[position]
+            article = Article(
+                id=next_id + offset,
+                title=parsed.title,
+                body=parsed.body,
+                author=parsed.author,
+                tags=tuple(parsed.tags),
+                url=parsed.url,
+                guid=parsed.guid,
+                source=parsed.source,
+                published_at=parsed.published_at,
+                fetched_at=now,
+                summary=parsed.summary,
+                content_hash=digests[position],
+            )
+            results[position] = StoreResult(article, created=True, updated=False)
+            rows.append(
+                (
+                    article.id,
+                    article.url,
+                    article.guid,
+                    article.source,
+                    article.title,
+                    article.author,
+                    article.published_at,
+                    article.fetched_at,
+                    article.summary,
+                    article.body,
+                    json.dumps(list(article.tags)),
+                    article.content_hash,
+                )
+            )
+        await conn.executemany(
+            "INSERT INTO articles (id, url, guid, source, title, author, published_at, "
+            "fetched_at, summary, body, tags, content_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    for position in later:
+        results[position] = await store_article(conn, batch[position])
+    return [result for result in results if result is not None]
+
+
+async def _stored_keys(
+    conn: aiosqlite.Connection, batch: Sequence[ParsedArticle], digests: Sequence[str]
+) -> tuple[set[str], set[str], set[str]]:
+    """The hashes, URLs and GUIDs of stored stories that share any with ``batch``."""
+    hashes: set[str] = set()
+    urls: set[str] = set()
+    guids: set[str] = set()
+    for first in range(0, len(batch), _KEYS_PER_QUERY):
+        part = batch[first : first + _KEYS_PER_QUERY]
+        wanted_hashes = list(digests[first : first + _KEYS_PER_QUERY])
+        wanted_urls = [p.url for p in part if p.url is not None]
+        wanted_guids = [p.guid for p in part if p.guid is not None]
+        async with conn.execute(
+            "SELECT content_hash, url, guid FROM articles "  # noqa: S608 - placeholders only
+            f"WHERE content_hash IN ({_marks(wanted_hashes)}) "
+            f"OR url IN ({_marks(wanted_urls)}) OR guid IN ({_marks(wanted_guids)})",
+            (*wanted_hashes, *wanted_urls, *wanted_guids),
+        ) as cursor:
+            for row in await cursor.fetchall():
+                hashes.add(row[0])
+                if row[1] is not None:
+                    urls.add(row[1])
+                if row[2] is not None:
+                    guids.add(row[2])
+    return hashes, urls, guids
+
+
+def _marks(values: Sequence[object]) -> str:
+    # "IN ()" is valid SQLite and matches nothing, so an empty list needs no special case.
+    return ", ".join("?" * len(values))
+
+
 async def get_article(conn: aiosqlite.Connection, article_id: int) -> Article | None:
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM articles WHERE id = ?",  # noqa: S608 - constant columns
         (article_id,),
     ) as cursor:
         row = await cursor.fetchone()
-    return _article(row) if row else None
+    return article_from_row(row) if row else None
 
 
 async def latest_articles(
@@ -139,7 +257,7 @@ async def latest_articles(
         "ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ? OFFSET ?",
         (limit, offset),
     ) as cursor:
-        return [_article(row) for row in await cursor.fetchall()]
+        return [article_from_row(row) for row in await cursor.fetchall()]
 
 
 def fts_query(words: str, *, any_word: bool = False) -> str | None:
@@ -152,22 +270,37 @@ def fts_query(words: str, *, any_word: bool = False) -> str | None:
 
 
 async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5) -> list[Article]:
-    """Best matches for ``words``: every word first, then any word; BM25 with recency ties."""
+    """Best matches for ``words``: every word first, then any word; BM25 with recency ties.
+
+    Ranking costs time for every story that matches, and a common word matches a third of
+    the archive, so the most recently stored stories are ranked first (``_SEARCH_WINDOWS``);
+    older ones only when the recent ones hold fewer than ``limit`` matches.
+    """
     for any_word in (False, True):
         query = fts_query(words, any_word=any_word)
         if query is None:
             return []
-        async with conn.execute(
-            f"SELECT {_COLUMNS_OF_A} FROM articles_fts "  # noqa: S608 - constant columns
-            "JOIN articles AS a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? "
-            "ORDER BY bm25(articles_fts, 5.0, 1.0), "
-            "coalesce(a.published_at, a.fetched_at) DESC LIMIT ?",
-            (query, limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        async with conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cursor:
+            row = await cursor.fetchone()
+        newest = row[0] if row else 0
+        rows: list[aiosqlite.Row] = []
+        for window in _SEARCH_WINDOWS:
+            after = max(0, newest - window) if window else 0
+            # Rank inside FTS5 and fetch only the few winners' rows; a join before the
+            # ORDER BY would read every matching story's row to sort on its date.
+            async with conn.execute(
+                f"SELECT {COLUMNS_OF_A} FROM ("  # noqa: S608 - constant columns
+                "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts "
+                "WHERE articles_fts MATCH ? AND rowid > ? ORDER BY score LIMIT ?"
+                ") AS best JOIN articles AS a ON a.id = best.id "
+                "ORDER BY best.score, coalesce(a.published_at, a.fetched_at) DESC",
+                (query, after, limit),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            if len(rows) >= limit or not after:
+                break
         if rows:
-            return [_article(row) for row in rows]
+            return [article_from_row(row) for row in rows]
     return []
 
 
@@ -203,14 +336,23 @@ def fts_phrases(phrases: Sequence[str]) -> str | None:
 async def latest_mentioning(
     conn: aiosqlite.Connection, phrases: Sequence[str], limit: int = 5
 ) -> list[Article]:
-    """Newest stories containing any of the phrases (a person's or team's names)."""
+    """Newest stories containing any of the phrases (words a fan typed).
+
+    Sorting every match by date costs time for each of them, and common words match tens of
+    thousands of stories; FTS5 hands out matches newest-stored first at no such cost, so the
+    date sort runs over the ``_RECENT_MATCHES`` most recently stored. Stories arrive from the
+    feeds as they are published, so those hold the newest; people and teams are looked up in
+    the mentions index instead (``storage.mentions``), which is exact.
+    """
     query = fts_phrases(phrases)
     if query is None:
         return []
     async with conn.execute(
-        f"SELECT {_COLUMNS_OF_A} FROM articles_fts "  # noqa: S608 - constant columns
-        "JOIN articles AS a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+        f"SELECT {COLUMNS_OF_A} FROM ("  # noqa: S608 - constant columns
+        "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ? "
+        "ORDER BY rowid DESC LIMIT ?"
+        ") AS recent JOIN articles AS a ON a.id = recent.id "
         "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT ?",
-        (query, limit),
+        (query, _RECENT_MATCHES, limit),
     ) as cursor:
-        return [_article(row) for row in await cursor.fetchall()]
+        return [article_from_row(row) for row in await cursor.fetchall()]

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.mentions import mention_finder
 from bot.people import (
     Person,
     Stint,
     builtin_directory_text,
     builtin_fingerprint,
     merge_people,
-    normalise_name,
     parse_builtin_directory,
 )
 from bot.resolver import PeopleDirectory
 from storage.db import transaction
+from storage.mentions import index_unscanned, mention_counts
 
 BUILTIN_SOURCE = "builtin"
-# Counting mentions runs one full-text query per person; people long gone are skipped.
-_MENTION_SEASONS = 15
 
 
 @dataclass(slots=True)
@@ -170,38 +168,11 @@ async def ensure_builtin_people(conn: aiosqlite.Connection) -> MergeReport | Non
     return report
 
 
-def _fts_phrase(text: str) -> str:
-    # Folded words are plain [a-z0-9], so quoting them makes a safe FTS5 phrase.
-    return f'"{normalise_name(text)}"'
-
-
-async def count_mentions(
-    conn: aiosqlite.Connection, people: Iterable[Person], *, season: int | None = None
-) -> dict[str, int]:
-    """How many stored articles name each recently active person (full name or nickname;
-    the surname alone when no other recent person shares it)."""
-    people = list(people)
-    latest = season or max((p.last_active or 0 for p in people), default=0)
-    recent = [p for p in people if (p.last_active or 0) > latest - _MENTION_SEASONS]
-    surnames = Counter(normalise_name(p.last_name) for p in recent)
-    counts: dict[str, int] = {}
-    for person in recent:
-        terms = {_fts_phrase(person.name)}
-        terms.update(_fts_phrase(a) for a in person.aliases if len(normalise_name(a)) >= 4)
-        surname = normalise_name(person.last_name)
-        if len(surname) >= 4 and surnames[surname] == 1:
-            terms.add(_fts_phrase(surname))
-        terms.discard('""')
-        if not terms:
-            continue
-        async with conn.execute(
-            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-            (" OR ".join(sorted(terms)),),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row and row[0]:
-            counts[person.id] = row[0]
-    return counts
+async def count_mentions(conn: aiosqlite.Connection, people: Iterable[Person]) -> dict[str, int]:
+    """How many stored articles name each person (full name, a nickname, or the surname when
+    it is theirs alone), from the mentions index, scanning first any story it is missing."""
+    await index_unscanned(conn, mention_finder(people))
+    return await mention_counts(conn)
 
 
 async def load_directory(

@@ -1,0 +1,110 @@
+"""Which people and teams a story names, found once on import rather than on every read.
+
+A person is named by their full name, a nickname of four letters or more, or, for people
+active in the last 15 seasons, their surname when the directory gives it to them alone
+("Verstappen" is Max, "Schumacher" is nobody in particular). A team is named by any of its
+aliases. Words are compared much as the full-text index compares them (case and accents
+folded, apostrophes split words), so the stories found here are those a phrase search for
+the same names finds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bot.people import Person, normalise_name
+from bot.resolver import PeopleDirectory
+from bot.teams import TEAMS
+
+TEAM_PREFIX = "team:"
+_TOKEN = re.compile(r"[a-z0-9]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_MIN_ALIAS_CHARS = 4
+_SURNAME_SEASONS = 15
+
+
+def team_subject_id(team_id: str) -> str:
+    return f"{TEAM_PREFIX}{team_id}"
+
+
+def is_person_subject(subject: str) -> bool:
+    return not subject.startswith(TEAM_PREFIX)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words without accents ("Hülkenberg’s" -> "hulkenberg", "s").
+
+    Names and stories go through this same function, so they agree on letters it does not
+    fold (an "ø" splits a word on both sides). Everything here runs in C: ``fold`` would
+    visit each character of a 5,000-character story in Python.
+    """
+    plain = text.lower()
+    if not plain.isascii():
+        plain = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
+    return _TOKEN.findall(plain)
+
+
+class MentionFinder:
+    """Phrases (as word tuples) mapped to the subjects they name; build once, scan often."""
+
+    def __init__(self, directory: PeopleDirectory) -> None:
+        self._phrases: dict[tuple[str, ...], set[str]] = {}
+        for person in directory:
+            for phrase in self._person_phrases(directory, person):
+                self._add(phrase, person.id)
+        for team in TEAMS:
+            for alias in team.aliases:
+                self._add(alias, team_subject_id(team.id))
+        self._single = frozenset(words[0] for words in self._phrases if len(words) == 1)
+        self._starts = frozenset(words[0] for words in self._phrases if len(words) > 1)
+        self._sizes = sorted({len(words) for words in self._phrases if len(words) > 1})
+        table = sorted((" ".join(words), sorted(ids)) for words, ids in self._phrases.items())
+        self.version = hashlib.sha256(repr(table).encode("utf-8")).hexdigest()[:16]
+
+    @staticmethod
+    def _person_phrases(directory: PeopleDirectory, person: Person) -> Iterable[str]:
+        yield person.name
+        for alias in person.aliases:
+            if len(normalise_name(alias).replace(" ", "")) >= _MIN_ALIAS_CHARS:
+                yield alias
+        # A surname alone only for people in the news lately: "Pace" and "Driver" are
+        # 1970s drivers, and far more often plain words.
+        recent = (person.last_active or 0) > directory.season - _SURNAME_SEASONS
+        surname = person.last_name
+        if (
+            recent
+            and len(normalise_name(surname)) >= _MIN_ALIAS_CHARS
+            and directory.resolve_mention(surname) == person.id
+        ):
+            yield surname
+
+    def _add(self, phrase: str, subject: str) -> None:
+        words = tuple(tokens(phrase))
+        if words:
+            self._phrases.setdefault(words, set()).add(subject)
+
+    def find(self, text: str) -> set[str]:
+        """Subjects (person ids, ``team:`` ids) named anywhere in ``text``."""
+        words = tokens(text)
+        present = set(words)
+        found: set[str] = set()
+        # Set operations run in C; only the few places a longer name may start are visited.
+        for word in present & self._single:
+            found.update(self._phrases[(word,)])
+        starts = present & self._starts
+        if starts:
+            for i in [i for i, word in enumerate(words) if word in starts]:
+                for size in self._sizes:
+                    ids = self._phrases.get(tuple(words[i : i + size]))
+                    if ids:
+                        found.update(ids)
+        return found
+
+
+def mention_finder(people: Iterable[Person]) -> MentionFinder:
+    """A finder over ``people``, independent of what is stored: the directory is built
+    without mention counts, so the same people always give the same phrases."""
+    return MentionFinder(PeopleDirectory(people))

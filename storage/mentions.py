@@ -1,0 +1,103 @@
+"""Article mentions: who and which team each story names, newest first per subject."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.articles import Article, article_text
+from bot.mentions import MentionFinder, is_person_subject
+from storage.articles import COLUMNS_OF_A, article_from_row
+from storage.db import transaction
+
+# Stories scanned per transaction when catching up: short write locks, few commits.
+_SCAN_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMentions:
+    article_id: int
+    published: str
+    subjects: frozenset[str]
+
+
+async def store_mentions(
+    conn: aiosqlite.Connection, found: Sequence[ArticleMentions], version: str
+) -> None:
+    """Make ``found`` the mentions of those stories; inside the caller's transaction."""
+    if not found:
+        return
+    ids = [(item.article_id,) for item in found]
+    await conn.executemany("DELETE FROM article_mentions WHERE article_id = ?", ids)
+    await conn.executemany(
+        "INSERT OR IGNORE INTO article_mentions (subject, published, article_id) VALUES (?, ?, ?)",
+        [
+            (subject, item.published, item.article_id)
+            for item in found
+            for subject in sorted(item.subjects)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO mention_scans (article_id, version) VALUES (?, ?) "
+        "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
+        [(item.article_id, version) for item in found],
+    )
+
+
+async def index_article_mentions(
+    conn: aiosqlite.Connection, article: Article, finder: MentionFinder
+) -> None:
+    """Scan one stored story for names; inside the transaction that stores it."""
+    subjects = frozenset(finder.find(article_text(article.title, article.body)))
+    found = ArticleMentions(article.id, article.date, subjects)
+    await store_mentions(conn, [found], finder.version)
+
+
+async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> int:
+    """Scan every story not yet scanned with this finder's names; returns how many.
+
+    Costs one indexed pass over the scan table when nothing is missing, so it is safe at
+    every start-up; after the name list changes it rescans the whole archive once.
+    """
+    scanned = 0
+    after = 0
+    while True:
+        async with conn.execute(
+            "SELECT a.id, coalesce(a.published_at, a.fetched_at), a.title, a.body "
+            "FROM articles AS a LEFT JOIN mention_scans AS s ON s.article_id = a.id "
+            "WHERE a.id > ? AND (s.version IS NULL OR s.version != ?) ORDER BY a.id LIMIT ?",
+            (after, finder.version, _SCAN_BATCH),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        if not rows:
+            return scanned
+        found = [
+            ArticleMentions(row[0], row[1], frozenset(finder.find(article_text(row[2], row[3]))))
+            for row in rows
+        ]
+        async with transaction(conn):
+            await store_mentions(conn, found, finder.version)
+        scanned += len(found)
+        after = rows[-1][0]
+
+
+async def mention_counts(conn: aiosqlite.Connection) -> dict[str, int]:
+    """How many stories name each person (teams left out)."""
+    async with conn.execute(
+        "SELECT subject, count(*) FROM article_mentions GROUP BY subject"
+    ) as cursor:
+        rows: Iterable[aiosqlite.Row] = await cursor.fetchall()
+    return {row[0]: row[1] for row in rows if is_person_subject(row[0])}
+
+
+async def latest_about(conn: aiosqlite.Connection, subject: str, limit: int = 5) -> list[Article]:
+    """The newest stories naming ``subject`` (a person id or a ``team:`` id)."""
+    async with conn.execute(
+        f"SELECT {COLUMNS_OF_A} FROM article_mentions AS m "  # noqa: S608 - constant columns
+        "JOIN articles AS a ON a.id = m.article_id WHERE m.subject = ? "
+        "ORDER BY m.published DESC, m.article_id DESC LIMIT ?",
+        (subject, limit),
+    ) as cursor:
+        return [article_from_row(row) for row in await cursor.fetchall()]
