@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import aiosqlite
@@ -12,7 +11,7 @@ from bot.errors import UserFacingError
 from bot.people import Person
 from bot.resolver import PeopleDirectory
 from bot.stories import Subject
-from storage.articles import latest_mentioning
+from storage.mentions import latest_about
 from storage.people import load_directory
 from storage.quotes import StoredQuote, article_quotes, quotes_by_person
 
@@ -106,7 +105,7 @@ class PeopleService:
 
     async def profile(self, conn: aiosqlite.Connection, person: Person) -> Profile:
         stint = person.latest_stint
-        stories = await latest_mentioning(conn, self.search_phrases(person), 3)
+        stories = await latest_about(conn, person.id, 3)
         quotes = await quotes_by_person(conn, person.id, limit=1)
         return Profile(
             person=person,
@@ -136,13 +135,24 @@ class PeopleService:
         return StoryDetails(names[:10], key_quote)
 
 
-def pick_another(quotes: list[StoredQuote], shown: set[int]) -> StoredQuote | None:
-    """A quote not shown yet, newest first; once all have been seen, any other one."""
-    for quote in quotes:
-        if quote.id not in shown:
-            return quote
-    others = [q for q in quotes if q.id not in shown] or quotes[1:]
-    return random.choice(others) if others else None
+def next_quote(quotes: list[StoredQuote], current: StoredQuote) -> StoredQuote | None:
+    """The quote after ``current``, newest first and wrapping round: every press of Another
+    shows a different quote, and all of them before any comes back."""
+    if len(quotes) < 2:
+        return None
+    position = next((i for i, q in enumerate(quotes) if q.id == current.id), -1)
+    return quotes[(position + 1) % len(quotes)]
+
+
+def quote_context(article: Article, quote: StoredQuote) -> str:
+    """The paragraph(s) a quote stands in, found by its offsets into the headline and body,
+    which is the text quotes are extracted from."""
+    text = article.full_text
+    if not 0 <= quote.start <= quote.end <= len(text):
+        return quote.text
+    start = text.rfind("\n", 0, quote.start) + 1
+    end = text.find("\n", quote.end)
+    return text[start : end if end >= 0 else len(text)].strip() or quote.text
 
 
 async def people_service(conn: aiosqlite.Connection) -> PeopleService:

@@ -7,10 +7,10 @@ import logging
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import escape_markdown
 
 from bot.errors import UserFacingError
 from bot.people_service import NoSuchPerson
+from cogs._render import echo, safe
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,8 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     """The reply for errors users can act on; None for bugs, which are logged instead."""
     original = getattr(error, "original", None)
     if isinstance(original, NoSuchPerson):
-        typed = escape_markdown(" ".join(original.query.split()))[:60]
-        hint = " or ".join(escape_markdown(name) for name in original.suggestions[:2])
+        typed = echo(original.query)
+        hint = " or ".join(safe(name) for name in original.suggestions[:2])
         return f"No one matches '{typed}'" + (f" — did you mean {hint}?" if hint else ".")
     if isinstance(original, UserFacingError):
         return str(original)
@@ -36,7 +36,7 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {discord.utils.escape_mentions(str(error.value))[:80]!r}."
+        return f"I couldn't understand '{echo(str(error.value))}'."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None

@@ -19,15 +19,16 @@ from bot.stories import (
     team_subject,
     words_subject,
 )
-from bot.teams import TEAMS
+from bot.teams import suggest_teams
 from cogs._render import (
-    DESCRIPTION_LIMIT,
     FIELD_LIMIT,
+    add_link_field,
     article_embed,
     clip,
     echo,
     list_embed,
     notice_embed,
+    page_embed,
     safe,
 )
 from cogs._views import PagedView
@@ -45,13 +46,7 @@ class ReaderView(PagedView):
         super().__init__(owner_id, len(self.pages))
 
     async def render(self, index: int) -> discord.Embed:
-        embed = discord.Embed(
-            title=clip(self.article.title, 256),
-            url=self.article.url or None,
-            description=clip(self.pages[index], DESCRIPTION_LIMIT),
-        )
-        embed.set_footer(text=f"Page {index + 1} of {self.count}")
-        return embed
+        return page_embed(self.article, self.pages[index], index + 1, self.count)
 
 
 class StoryView(PagedView):
@@ -89,8 +84,7 @@ async def story_embed(bot: PaddockBot, article: Article, index: int, count: int)
             value=clip(f"“{safe(text)}”", FIELD_LIMIT),
             inline=False,
         )
-    if article.url:
-        embed.add_field(name="Link", value=clip(article.url, FIELD_LIMIT), inline=False)
+    add_link_field(embed, article)
     return embed
 
 
@@ -125,24 +119,25 @@ class News(commands.Cog):
                 text = "No stories yet: they appear here as the news feeds bring them in."
             await interaction.response.send_message(embed=notice_embed(text), ephemeral=True)
             return
-        title = f"Latest on {subject.label}" if subject else "Latest F1 stories"
+        title = f"Latest on {safe(subject.label)}" if subject else "Latest F1 stories"
         await interaction.response.send_message(embed=list_embed(title, result.articles))
 
     @latest.autocomplete("about")
     async def latest_about_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = [
+        people = [
             app_commands.Choice(name=label[:100], value=person_id)
             for label, person_id in self.bot.people.autocomplete(current, limit=20)
         ]
-        typed = current.casefold()
-        for team in TEAMS:
-            if len(choices) >= 25:
-                break
-            if not typed or team.name.casefold().startswith(typed):
-                choices.append(app_commands.Choice(name=team.name, value=team.name))
-        return choices[:25]
+        teams = [
+            app_commands.Choice(name=team.name, value=team.name)
+            for team in suggest_teams(current, limit=25 - len(people))
+        ]
+        # "mcl" means the team before it means Bruce McLaren; an empty box lists drivers first.
+        typed = current.strip().casefold()
+        first = [t for t in teams if typed and t.name.casefold().startswith(typed)]
+        return first + people + [t for t in teams if t not in first]
 
     @app_commands.command(name="story", description="Find a story and read it here")
     @app_commands.describe(words="Words from the story, e.g. Imola crash")

@@ -9,13 +9,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.people import Person
-from bot.people_service import Profile, pick_another
+from bot.people_service import Profile, next_quote, quote_context
 from cogs._render import (
     EMBED_COLOUR,
     FIELD_LIMIT,
     clip,
+    link,
     notice_embed,
     safe,
+    source_embed,
 )
 from cogs._views import OwnedView
 from storage.articles import get_article
@@ -31,8 +33,11 @@ def quote_embed(person: Person, quote: StoredQuote) -> discord.Embed:
     team = f" · {stint.team}" if stint and stint.team else ""
     embed.set_author(name=clip(f"{person.name}{team} · {quote.said_at[:10]}", 256))
     title = safe(quote.article_title, 200)
-    source = f"[{title}]({quote.article_url})" if quote.article_url else title
-    embed.add_field(name="Source", value=clip(source, FIELD_LIMIT), inline=False)
+    source = link(title, quote.article_url)
+    # An address too long for the field is dropped rather than cut, which would break the link.
+    embed.add_field(
+        name="Source", value=source if len(source) <= FIELD_LIMIT else title, inline=False
+    )
     return embed
 
 
@@ -47,20 +52,16 @@ class QuoteView(OwnedView):
         self.person = person
         self.quotes = quotes
         self.current = quotes[0]
-        self.shown = {self.current.id}
         self.another.disabled = len(quotes) < 2
 
     @discord.ui.button(label="Another", emoji="🔁", style=discord.ButtonStyle.primary)
     async def another(
         self, interaction: discord.Interaction, button: discord.ui.Button[QuoteView]
     ) -> None:
-        chosen = pick_another(self.quotes, self.shown)
+        chosen = next_quote(self.quotes, self.current)
         if chosen is None:
             await interaction.response.send_message("That's every quote I have.", ephemeral=True)
             return
-        if len(self.shown) >= len(self.quotes):
-            self.shown = set()
-        self.shown.add(chosen.id)
         self.current = chosen
         await interaction.response.edit_message(embed=quote_embed(self.person, chosen), view=self)
 
@@ -74,20 +75,7 @@ class QuoteView(OwnedView):
                 "That story is no longer stored.", ephemeral=True
             )
             return
-        paragraph = article.full_text.split("\n\n")
-        context = (
-            paragraph[self.current.paragraph] if self.current.paragraph < len(paragraph) else ""
-        )
-        embed = discord.Embed(
-            title=clip(article.title, 256),
-            url=article.url or None,
-            description=clip(safe(context), 4096) or None,
-            colour=EMBED_COLOUR,
-        )
-        byline = " · ".join(p for p in (article.author, article.source) if p) or "Unknown author"
-        embed.set_author(name=clip(f"{byline} · {article.date[:10]}", 256))
-        if article.url:
-            embed.add_field(name="Link", value=clip(article.url, FIELD_LIMIT), inline=False)
+        embed = source_embed(article, quote_context(article, self.current))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
@@ -109,13 +97,15 @@ def profile_embed(person: Person, profile: Profile) -> discord.Embed:
         span = f"{seasons[0]}–{seasons[-1]}" if len(seasons) > 1 else str(seasons[0])
         embed.add_field(name="F1 seasons", value=f"{span} ({len(seasons)})")
     if profile.stories:
-        lines = []
+        lines: list[str] = []
         for article in profile.stories:
-            headline = safe(article.title, 150)
-            lines.append(f"[{headline}]({article.url})" if article.url else headline)
-        embed.add_field(
-            name="Latest stories", value=clip("\n".join(lines), FIELD_LIMIT), inline=False
-        )
+            line = link(safe(article.title, 150), article.url)
+            # Whole lines only: a link cut short would show its markdown.
+            if len("\n".join([*lines, line])) > FIELD_LIMIT:
+                break
+            lines.append(line)
+        if lines:
+            embed.add_field(name="Latest stories", value="\n".join(lines), inline=False)
     if profile.latest_quote:
         quote = profile.latest_quote
         embed.add_field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiosqlite
@@ -11,7 +12,7 @@ from bot.articles import ParsedArticle
 from bot.importing import read_article_file
 from bot.ingest import import_paths, ingest_article
 from storage.articles import latest_articles, search_articles
-from storage.db import DatabaseError, load_migrations, open_database
+from storage.db import DatabaseError, load_migrations, open_database, transaction
 from tests.conftest import SEED
 
 
@@ -103,3 +104,24 @@ async def test_bad_file_in_a_batch_does_not_stop_the_others(
 def test_seed_summary_is_two_or_three_sentences() -> None:
     [article] = read_article_file(SEED)
     assert 2 <= article.summary.count(". ") + 1 <= 3
+
+
+async def test_a_cancelled_writer_leaves_the_connection_usable(db: aiosqlite.Connection) -> None:
+    started = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with transaction(db):
+            await db.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
+            started.set()
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(slow_writer())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not db.in_transaction
+    # The cancelled write was rolled back and the next writer gets a clean transaction.
+    await ingest_article(db, ParsedArticle(title="Gasly on pole", body="A late lap did it."))
+    async with db.execute("SELECT count(*) FROM bot_state") as cursor:
+        assert (await cursor.fetchone())[0] == 0
