@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from typing import Any
 
 import aiosqlite
@@ -13,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.safe_fetch import AddressPolicy, SafeFetcher
 from bot.settings import Settings
 from storage.bot_state import get_state, set_state
 from storage.db import open_database
@@ -24,6 +26,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.news",
     "cogs.people",
     "cogs.config",
+    "cogs.autopost",
 )
 _SYNC_STATE_KEY = "command_tree_hash"
 
@@ -53,6 +56,7 @@ class PaddockBot(commands.Bot):
         self.extension_names = tuple(extensions)
         self.sync_on_start = sync_commands
         self._db: aiosqlite.Connection | None = None
+        self._resources = AsyncExitStack()
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -65,6 +69,8 @@ class PaddockBot(commands.Bot):
 
         self._db = await open_database(self.settings.database)
         self.people = await people_service(self._db)
+        policy = AddressPolicy.from_settings(self.settings.allow_private_feeds)
+        self.fetcher = await self._resources.enter_async_context(SafeFetcher(policy))
         for extension in self.extension_names:
             await self.load_extension(extension)
         if self.sync_on_start:
@@ -94,6 +100,7 @@ class PaddockBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        await self._resources.aclose()
         if self._db is not None:
             await self._db.close()
             self._db = None

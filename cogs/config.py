@@ -15,9 +15,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.feeds import FeedError, add_feed
 from bot.guilds import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
-from bot.teams import TEAMS, resolve_team
+from bot.teams import TEAMS, resolve_team, suggest_teams
 from cogs._render import EMBED_COLOUR, clip, echo, safe
+from storage.deliveries import (
+    GuildDeliveryCounts,
+    StoryOutcome,
+    delivery_counts,
+    story_outcomes,
+)
+from storage.feeds import Feed, feed_statuses, guild_feeds, remove_guild_feed
 from storage.guilds import (
     add_filter,
     count_filters,
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
 
 _KEYWORD = re.compile(r"^[\w][\w '’&.+-]{0,48}[\w.+]?$")
 _KIND_LABEL = {"person": "people", "team": "teams", "keyword": "keywords"}
+MANUAL_PAUSE = "paused by "
 REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 
@@ -68,6 +77,9 @@ class Config(commands.Cog):
         name="filter", description="Which stories are posted", parent=paddock
     )
     role = app_commands.Group(name="role", description="A role pinged with news", parent=paddock)
+    feeds = app_commands.Group(
+        name="feeds", description="News feeds read for this server", parent=paddock
+    )
 
     def __init__(self, bot: PaddockBot) -> None:
         self.bot = bot
@@ -107,8 +119,15 @@ class Config(commands.Cog):
                     f"I can't post in {channel.mention}: I'm missing {names} there. "
                     "Give me those permissions and try again."
                 )
-        await set_news_channel(self.bot.db, _guild_id(interaction), channel.id)
-        await self._confirm(interaction, f"News will be posted in {channel.mention}.")
+        guild_id = _guild_id(interaction)
+        before = await get_guild_config(self.bot.db, guild_id)
+        await set_news_channel(self.bot.db, guild_id, channel.id)
+        text = f"News will be posted in {channel.mention}."
+        if before.paused and not (before.paused_reason or "").startswith(MANUAL_PAUSE):
+            # Paused because the old channel failed; a new channel is the fix, so resume.
+            await set_paused(self.bot.db, guild_id, False)
+            text += " Posting has resumed."
+        await self._confirm(interaction, text)
 
     @channel.command(name="clear", description="Stop posting news in this server")
     async def channel_clear(self, interaction: discord.Interaction) -> None:
@@ -135,7 +154,7 @@ class Config(commands.Cog):
     @paddock.command(name="pause", description="Stop posting for now (settings are kept)")
     async def pause(self, interaction: discord.Interaction) -> None:
         await set_paused(
-            self.bot.db, _guild_id(interaction), True, f"paused by {interaction.user.name}"
+            self.bot.db, _guild_id(interaction), True, f"{MANUAL_PAUSE}{interaction.user.name}"
         )
         await self._confirm(interaction, "Paused. Stories arriving meanwhile won't be posted.")
 
@@ -193,8 +212,7 @@ class Config(commands.Cog):
         await self._confirm(interaction, f"Removed the {kind} filter **{safe(match.label)}**.")
 
     @filter_add.autocomplete("value")
-    @filter_remove.autocomplete("value")
-    async def filter_value_autocomplete(
+    async def filter_add_value_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         kind = getattr(interaction.namespace, "kind", None)
@@ -204,13 +222,30 @@ class Config(commands.Cog):
                 for label, person_id in self.bot.people.autocomplete(current, limit=25)
             ]
         if kind == "team":
-            typed = current.casefold()
             return [
                 app_commands.Choice(name=team.name, value=team.name)
-                for team in TEAMS
-                if not typed or typed in team.name.casefold()
-            ][:25]
+                for team in suggest_teams(current)
+            ]
         return []
+
+    @filter_remove.autocomplete("value")
+    async def filter_remove_value_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Only the filters this server has, since nothing else can be removed. Autocomplete
+        skips ``interaction_check``, so the permission is checked here too."""
+        kind = getattr(interaction.namespace, "kind", None)
+        if interaction.guild_id is None or kind not in _KIND_LABEL:
+            return []
+        if not interaction.permissions.manage_guild:
+            return []
+        config = await get_guild_config(self.bot.db, interaction.guild_id)
+        typed = current.casefold().strip()
+        return [
+            app_commands.Choice(name=f.label[:100], value=f.value[:100])
+            for f in config.filters_of(kind)
+            if typed in f.label.casefold()
+        ][:25]
 
     def _filter_for(self, kind: FilterKind, value: str) -> GuildFilter:
         if kind == "person":
@@ -228,6 +263,127 @@ class Config(commands.Cog):
                 "A keyword is 2–50 letters, digits or spaces, e.g. `pit stop` or `Monza`."
             )
         return GuildFilter("keyword", keyword, keyword)
+
+    @feeds.command(name="add", description="Read another news feed (RSS or Atom) for this server")
+    @app_commands.describe(url="The feed's address, e.g. https://example.com/f1/rss")
+    async def feeds_add(
+        self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 500]
+    ) -> None:
+        # Checking a feed means fetching it, which can outlast Discord's 3-second window.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            added = await add_feed(
+                self.bot.db, self.bot.fetcher, url.strip(), guild_id=_guild_id(interaction)
+            )
+        except FeedError as exc:
+            await interaction.followup.send(safe(str(exc)), ephemeral=True)
+            return
+        name = safe(added.feed.name, 100)
+        if added.added:
+            text = (
+                f"Added **{name}** ({added.entries} stories in it now). Its newest stories "
+                "will be posted; older ones are skipped so the channel isn't flooded."
+            )
+        else:
+            text = f"This server already reads **{name}**."
+        await interaction.followup.send(text, ephemeral=True)
+
+    @feeds.command(name="remove", description="Stop reading a feed added for this server")
+    async def feeds_remove(
+        self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 500]
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        if not await remove_guild_feed(self.bot.db, guild_id, url.strip()):
+            raise UserFacingError(
+                f"This server has no feed '{echo(url, 100)}'. /paddock feeds list shows them."
+            )
+        await interaction.response.send_message(
+            f"Removed the feed {echo(url, 100)}.", ephemeral=True
+        )
+
+    @feeds_remove.autocomplete("url")
+    async def feeds_remove_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not interaction.permissions.manage_guild:
+            return []
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=clip(f"{feed.name} — {feed.url}", 100), value=feed.url[:100])
+            for feed in await guild_feeds(self.bot.db, interaction.guild_id)
+            if typed in feed.url.casefold() or typed in feed.name.casefold()
+        ][:25]
+
+    @feeds.command(name="list", description="The feeds Paddock reads for this server")
+    async def feeds_list(self, interaction: discord.Interaction) -> None:
+        feeds = await feed_statuses(self.bot.db, _guild_id(interaction))
+        embed = discord.Embed(title="News feeds", colour=EMBED_COLOUR)
+        embed.description = clip("\n".join(feed_line(f) for f in feeds), 4096) or "No feeds."
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @paddock.command(name="status", description="Feeds, deliveries and why stories were posted")
+    async def status(self, interaction: discord.Interaction) -> None:
+        guild_id = _guild_id(interaction)
+        config = await get_guild_config(self.bot.db, guild_id)
+        feeds = await feed_statuses(self.bot.db, guild_id)
+        counts = await delivery_counts(self.bot.db, guild_id)
+        outcomes = await story_outcomes(self.bot.db, guild_id, limit=10)
+        await interaction.response.send_message(
+            embed=status_embed(config, feeds, counts, outcomes), ephemeral=True
+        )
+
+
+_STATUS_ICON = {"sent": "✅", "pending": "⏳", "sending": "⏳", "skipped": "⏭️", "failed": "❌"}
+
+
+def feed_line(feed: Feed) -> str:
+    scope = "all servers" if feed.is_global else "this server"
+    if feed.last_error and (feed.last_success_at or "") < (feed.last_error_at or ""):
+        health = f"❌ {safe(feed.last_error, 120)} ({feed.failures}× in a row)"
+    elif feed.last_success_at:
+        health = f"✅ read {feed.last_success_at[:16].replace('T', ' ')} UTC"
+    else:
+        health = "⏳ not read yet"
+    return f"**{safe(feed.name, 80)}** ({scope}) — {health}"
+
+
+def status_embed(
+    config: GuildConfig,
+    feeds: list[Feed],
+    counts: list[GuildDeliveryCounts],
+    outcomes: list[StoryOutcome],
+) -> discord.Embed:
+    embed = discord.Embed(title="Paddock status", colour=EMBED_COLOUR)
+    if config.paused:
+        embed.description = "⏸️ " + safe(config.paused_reason or "Posting is paused.")
+    elif not config.news_channel_id:
+        embed.description = "No news channel yet: /paddock channel set chooses one."
+    else:
+        embed.description = f"▶️ Posting in <#{config.news_channel_id}>."
+    lines = [feed_line(f) for f in feeds[:10]]
+    if len(feeds) > 10:
+        lines.append(f"…and {len(feeds) - 10} more (/paddock feeds list)")
+    embed.add_field(name="Feeds", value=clip("\n".join(lines) or "No feeds.", 1024), inline=False)
+    total = counts[0] if counts else None
+    if total is not None:
+        embed.add_field(
+            name="Deliveries",
+            value=(
+                f"{total.sent} posted · {total.pending} waiting · {total.failed} failed · "
+                f"{total.skipped} skipped"
+            ),
+            inline=False,
+        )
+    story_lines = [
+        f"{_STATUS_ICON.get(o.status, '•')} {safe(o.title, 70)} — {safe(o.reason, 90)}"
+        for o in outcomes
+    ]
+    embed.add_field(
+        name="Recent stories",
+        value=clip("\n".join(story_lines) or "No stories have arrived yet.", 1024),
+        inline=False,
+    )
+    return embed
 
 
 def _guild_id(interaction: discord.Interaction) -> int:

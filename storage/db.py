@@ -139,11 +139,14 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
     """
     lock = _write_locks.setdefault(conn, asyncio.Lock())
     async with lock:
-        await conn.execute("BEGIN IMMEDIATE")
         try:
+            await conn.execute("BEGIN IMMEDIATE")
             yield conn
         except BaseException:
-            await conn.rollback()
+            # Shielded: a task cancelled mid-transaction must still leave the shared
+            # connection outside any transaction. aiosqlite runs requests in order, so the
+            # rollback also follows a BEGIN whose await was cancelled while it ran.
+            await asyncio.shield(conn.rollback())
             raise
         else:
-            await conn.commit()
+            await asyncio.shield(conn.commit())

@@ -36,12 +36,34 @@ async def get_guild_config(conn: aiosqlite.Connection, guild_id: int) -> GuildCo
 
 
 async def configured_guilds(conn: aiosqlite.Connection) -> list[GuildConfig]:
-    """Every server with a news channel set, for delivery."""
+    """Every server with a news channel set, with its filters, for delivery (two queries
+    whatever the number of servers: this runs inside the transaction storing each story)."""
     async with conn.execute(
-        "SELECT guild_id FROM guild_settings WHERE news_channel_id IS NOT NULL ORDER BY guild_id"
+        "SELECT guild_id, news_channel_id, ping_role_id, paused, paused_reason "
+        "FROM guild_settings WHERE news_channel_id IS NOT NULL ORDER BY guild_id"
     ) as cursor:
-        ids = [row[0] for row in await cursor.fetchall()]
-    return [await get_guild_config(conn, guild_id) for guild_id in ids]
+        rows = await cursor.fetchall()
+    filters: dict[int, list[GuildFilter]] = {}
+    async with conn.execute(
+        "SELECT f.guild_id, f.kind, f.value, f.label FROM guild_filters AS f "
+        "JOIN guild_settings AS s ON s.guild_id = f.guild_id "
+        "WHERE s.news_channel_id IS NOT NULL ORDER BY f.guild_id, f.kind, f.label"
+    ) as cursor:
+        for row in await cursor.fetchall():
+            filters.setdefault(row["guild_id"], []).append(
+                GuildFilter(row["kind"], row["value"], row["label"])
+            )
+    return [
+        GuildConfig(
+            guild_id=row["guild_id"],
+            news_channel_id=row["news_channel_id"],
+            ping_role_id=row["ping_role_id"],
+            paused=bool(row["paused"]),
+            paused_reason=row["paused_reason"],
+            filters=tuple(filters.get(row["guild_id"], ())),
+        )
+        for row in rows
+    ]
 
 
 async def _upsert(conn: aiosqlite.Connection, guild_id: int, column: str, value: object) -> None:

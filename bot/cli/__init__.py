@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError, load_settings
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.articles",
     "bot.cli.bot",
+    "bot.cli.feeds",
     "bot.cli.people",
     "bot.cli.quotes",
 )

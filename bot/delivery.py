@@ -1,0 +1,429 @@
+"""Automatic posting: deciding which servers get a story, and sending it exactly once.
+
+The decision is made inside the transaction that stores the story (``delivery_hook``), so a
+story never exists without its outbox rows. ``DeliveryWorker`` then sends the rows through a
+``DeliverySender`` (the Discord side implements it), paced below Discord's rate limits.
+
+Exactly once: a row is marked 'sending' before its send. If Paddock dies before recording
+the message id, the row is sent again after restart with the same nonce, and the sender
+passes it to Discord with ``enforce_nonce`` so Discord returns the message it already posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal, Protocol
+
+import aiosqlite
+
+from bot.articles import Article
+from bot.feeds import matching_headline
+from bot.guilds import GuildConfig, StoryFacts, filter_verdict
+from bot.ingest import AfterStore
+from bot.teams import teams_in
+from storage.articles import StoreResult, get_article
+from storage.deliveries import (
+    DueDelivery,
+    PlannedDelivery,
+    add_planned_deliveries,
+    channels_with_story,
+    due_deliveries,
+    fail_guild_deliveries,
+    mark_edited,
+    mark_failed,
+    mark_for_edit,
+    mark_sending,
+    mark_sent,
+    recent_titles_elsewhere,
+    schedule_retry,
+    skip_paused_guilds,
+)
+from storage.feeds import EntryOrigin, entry_origins
+from storage.guilds import configured_guilds, set_paused
+
+log = logging.getLogger(__name__)
+
+MAX_STORY_AGE = timedelta(days=2)  # older stories are news no longer
+DUPLICATE_WINDOW = timedelta(days=3)
+REASON_QUEUED = "queued"
+REASON_BACKLOG = "too old / backlog"
+REASON_PAUSED = "paused"
+
+Clock = Callable[[], datetime]
+PeopleFinder = Callable[[aiosqlite.Connection, Article], Awaitable[frozenset[str]]]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _utc(now: Clock) -> datetime:
+    return now().astimezone(UTC)
+
+
+def _audience(guilds: Sequence[GuildConfig], origins: Sequence[EntryOrigin]) -> list[GuildConfig]:
+    """Servers a story is for: everyone for global feeds and files, else the feeds' servers."""
+    if not origins or any(origin.is_global for origin in origins):
+        return list(guilds)
+    wanted = {guild_id for origin in origins for guild_id in origin.guild_ids}
+    return [config for config in guilds if config.guild_id in wanted]
+
+
+def _age_reason(article: Article, now: datetime, max_age: timedelta) -> str | None:
+    """Why a story is too old to post, or None while it is news."""
+    if not article.published_at:
+        return None
+    try:
+        published = datetime.fromisoformat(article.published_at)
+    except ValueError:
+        return None
+    if now - published <= max_age:
+        return None
+    return f"too old: published {article.published_at[:10]}"
+
+
+async def _copy_of(conn: aiosqlite.Connection, article: Article, since: str) -> int | None:
+    """Another site's story with a near-identical headline, already queued or posted.
+
+    The poller merges such copies as it reads feeds; this catches copies that arrived
+    another way, such as file imports. One site's similar headlines are different stories.
+    """
+    recent = await recent_titles_elsewhere(
+        conn, since, source=article.source, other_than=article.id
+    )
+    return matching_headline(article.title, recent) if recent else None
+
+
+def delivery_hook(
+    find_people: PeopleFinder | None = None,
+    *,
+    max_age: timedelta = MAX_STORY_AGE,
+    clock: Clock | None = None,
+) -> AfterStore:
+    """The ``after_store`` step that fills the outbox for each new story.
+
+    Every server the story is for gets one row saying what happens and why: queued, or
+    skipped as backlog, too old, paused, filtered or a duplicate. An edited story flags its
+    posted messages for an edit. ``find_people`` names the people a story is about, for
+    people filters; without it people filters match nothing.
+    """
+    now_of = clock or (lambda: datetime.now(UTC))
+
+    async def queue_deliveries(conn: aiosqlite.Connection, result: StoreResult) -> None:
+        article = result.article
+        if result.updated:
+            await mark_for_edit(conn, article.id)
+        if not result.created:
+            return
+        origins = await entry_origins(conn, article.id)
+        audience = _audience(await configured_guilds(conn), origins)
+        if not audience:
+            return
+        now = _utc(now_of)
+        backlog = bool(origins) and all(origin.backlog for origin in origins)
+        too_old = _age_reason(article, now, max_age)
+        text = article.full_text
+        facts = StoryFacts(
+            text=text,
+            person_ids=await find_people(conn, article) if find_people else frozenset(),
+            teams=teams_in(text),
+        )
+        copy_of = await _copy_of(conn, article, _iso(now - DUPLICATE_WINDOW))
+        has_copy = await channels_with_story(conn, copy_of) if copy_of else set()
+        planned: list[PlannedDelivery] = []
+        for config in audience:
+            assert config.news_channel_id is not None
+            status: Literal["pending", "skipped"] = "skipped"
+            if backlog:
+                reason = REASON_BACKLOG
+            elif too_old:
+                reason = too_old
+            elif config.paused:
+                reason = REASON_PAUSED
+            elif verdict := filter_verdict(config, facts):
+                reason = verdict
+            elif config.news_channel_id in has_copy:
+                reason = f"duplicate: the same story as #{copy_of}"
+            else:
+                status, reason = "pending", REASON_QUEUED
+            planned.append(PlannedDelivery(config.guild_id, config.news_channel_id, status, reason))
+        await add_planned_deliveries(conn, article.id, planned)
+
+    return queue_deliveries
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One post (or edit of a post) of one story to one server's news channel."""
+
+    id: int
+    kind: Literal["send", "edit"]
+    guild_id: int
+    channel_id: int
+    article: Article
+    nonce: str  # pass to Discord with enforce_nonce: a retried send returns the first message
+    ping_role_id: int | None = None
+    message_id: int | None = None  # set for edits
+
+
+def delivery_nonce(delivery_id: int) -> str:
+    """Stable for the life of a row (Discord accepts up to 25 characters)."""
+    return f"paddock-{delivery_id}"
+
+
+class DeliveryError(Exception):
+    """A send or edit failed."""
+
+
+class TransientSendError(DeliveryError):
+    """Worth retrying later: rate limited, Discord unavailable, a timeout."""
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
+        super().__init__(message or "Discord did not accept the message this time")
+        self.retry_after = retry_after
+
+
+class PermanentSendError(DeliveryError):
+    """The server cannot receive posts until a moderator acts; its deliveries stop."""
+
+    reason = "Paused: Paddock cannot post in the news channel."
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.reason)
+
+
+class ChannelGoneError(PermanentSendError):
+    reason = "Paused: the news channel was deleted. Choose a new news channel to resume."
+
+
+class MissingPermissionsError(PermanentSendError):
+    reason = (
+        "Paused: Paddock lacks permission to post in the news channel "
+        "(it needs View Channel, Send Messages and Embed Links)."
+    )
+
+
+class MessageGoneError(DeliveryError):
+    """The message to edit was deleted; the edit is dropped, the server is fine."""
+
+
+class DeliverySender(Protocol):
+    async def send(self, delivery: Delivery) -> int:
+        """Post the story; returns the message id. Must pass ``delivery.nonce`` to Discord."""
+        ...
+
+    async def edit(self, delivery: Delivery, message_id: int) -> None:
+        """Update a posted message to the story's current words."""
+        ...
+
+
+class _TokenBucket:
+    def __init__(self, capacity: int, period: float, now: float) -> None:
+        self.capacity = float(capacity)
+        self.rate = capacity / period
+        self.tokens = float(capacity)
+        self.updated = now
+
+    def _refill(self, now: float) -> None:
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+
+    def wait(self, now: float) -> float:
+        self._refill(now)
+        # A hair of tolerance: refilling for exactly the computed wait can land a rounding
+        # error short of a whole token, which would otherwise mean a second, tiny sleep.
+        return 0.0 if self.tokens >= 1 - 1e-9 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+    def idle(self, now: float) -> bool:
+        self._refill(now)
+        return self.tokens >= self.capacity
+
+
+class DeliveryPacer:
+    """Token buckets below Discord's limits, so posting never leans on 429 answers.
+
+    Discord allows about 5 messages per 5 seconds in a channel and 50 requests per second
+    for a bot; the defaults match, with both buckets starting full so a quiet channel posts
+    its first few stories at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_channel: tuple[int, float] = (5, 5.0),
+        overall: tuple[int, float] = (50, 1.0),
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._per_channel = per_channel
+        self._clock = clock
+        self._sleep = sleep
+        self._overall = _TokenBucket(*overall, clock())
+        self._channels: dict[int, _TokenBucket] = {}
+
+    async def acquire(self, channel_id: int) -> None:
+        """Wait until one more request to ``channel_id`` fits within both limits."""
+        while True:
+            now = self._clock()
+            bucket = self._channels.get(channel_id)
+            if bucket is None:
+                self._forget_idle(now)
+                bucket = self._channels[channel_id] = _TokenBucket(*self._per_channel, now)
+            wait = max(bucket.wait(now), self._overall.wait(now))
+            if wait <= 0:
+                bucket.take()
+                self._overall.take()
+                return
+            await self._sleep(wait)
+
+    def _forget_idle(self, now: float) -> None:
+        # A full bucket is the same as no bucket; dropping them keeps memory flat.
+        if len(self._channels) >= 1024:
+            for channel_id in [c for c, b in self._channels.items() if b.idle(now)]:
+                del self._channels[channel_id]
+
+
+@dataclass(slots=True)
+class WorkerReport:
+    sent: list[int] = field(default_factory=list)  # delivery ids
+    edited: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    paused_guilds: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def idle(self) -> bool:
+        return not (self.sent or self.edited or self.retrying or self.failed)
+
+
+class DeliveryWorker:
+    """Sends due outbox rows, oldest first, one channel's rows in order."""
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        sender: DeliverySender,
+        *,
+        pacer: DeliveryPacer | None = None,
+        batch_size: int = 200,
+        channels_at_once: int = 8,
+        max_attempts: int = 8,
+        retry_base: float = 5.0,
+        retry_cap: float = 900.0,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._conn = conn
+        self._sender = sender
+        self._pacer = pacer or DeliveryPacer()
+        self._batch_size = batch_size
+        self._channels_at_once = asyncio.Semaphore(channels_at_once)
+        self._max_attempts = max_attempts
+        self._retry_base = retry_base
+        self._retry_cap = retry_cap
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._rng = rng or random.Random()
+        self._round = asyncio.Lock()
+
+    async def run_once(self) -> WorkerReport:
+        """Send one batch of due deliveries; the Discord side calls this on a loop."""
+        async with self._round:
+            report = WorkerReport()
+            await skip_paused_guilds(self._conn)
+            due = await due_deliveries(self._conn, _iso(_utc(self._clock)), self._batch_size)
+            by_channel: dict[int, list[DueDelivery]] = {}
+            for item in due:
+                by_channel.setdefault(item.channel_id, []).append(item)
+            async with asyncio.TaskGroup() as group:
+                for items in by_channel.values():
+                    group.create_task(self._run_channel(items, report))
+            return report
+
+    async def _run_channel(self, items: Sequence[DueDelivery], report: WorkerReport) -> None:
+        async with self._channels_at_once:
+            for item in items:
+                if item.guild_id in report.paused_guilds:
+                    return
+                if not await self._deliver(item, report):
+                    # Later stories wait for the earlier one, keeping the channel in order.
+                    return
+
+    async def _deliver(self, item: DueDelivery, report: WorkerReport) -> bool:
+        """Send or edit one row; False when this channel should stop for this round."""
+        article = await get_article(self._conn, item.article_id)
+        if article is None:
+            await mark_failed(self._conn, item.id, item.kind, "the story no longer exists")
+            report.failed.append(item.id)
+            return True
+        delivery = Delivery(
+            id=item.id,
+            kind=item.kind,
+            guild_id=item.guild_id,
+            channel_id=item.channel_id,
+            article=article,
+            nonce=delivery_nonce(item.id),
+            ping_role_id=item.ping_role_id,
+            message_id=item.message_id,
+        )
+        await self._pacer.acquire(item.channel_id)
+        try:
+            if item.kind == "send":
+                await mark_sending(self._conn, item.id)
+                message_id = await self._sender.send(delivery)
+                await mark_sent(self._conn, item.id, message_id)
+                report.sent.append(item.id)
+            else:
+                assert item.message_id is not None
+                await self._sender.edit(delivery, item.message_id)
+                await mark_edited(self._conn, item.id)
+                report.edited.append(item.id)
+            return True
+        except TransientSendError as exc:
+            return await self._retry(item, str(exc), exc.retry_after, report)
+        except MessageGoneError:
+            await mark_failed(self._conn, item.id, item.kind, "the posted message was deleted")
+            report.failed.append(item.id)
+            return True
+        except PermanentSendError as exc:
+            await self._pause_guild(item.guild_id, str(exc), report)
+            return False
+        except Exception as exc:
+            # A bug in the sender must not lose the story: retry it like any hiccup.
+            log.exception("delivery %d to channel %d failed", item.id, item.channel_id)
+            return await self._retry(item, f"unexpected error: {exc}", None, report)
+
+    async def _retry(
+        self, item: DueDelivery, error: str, retry_after: float | None, report: WorkerReport
+    ) -> bool:
+        attempts = item.attempts + 1
+        if attempts >= self._max_attempts:
+            reason = f"failed after {attempts} attempts: {error}"
+            await mark_failed(self._conn, item.id, item.kind, reason)
+            report.failed.append(item.id)
+            return True
+        if retry_after is not None:
+            delay = retry_after
+        else:
+            ceiling = min(self._retry_cap, self._retry_base * 2 ** (attempts - 1))
+            delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        next_attempt = _iso(_utc(self._clock) + timedelta(seconds=delay))
+        await schedule_retry(
+            self._conn, item.id, item.kind, next_attempt_at=next_attempt, error=error
+        )
+        report.retrying.append(item.id)
+        return False
+
+    async def _pause_guild(self, guild_id: int, reason: str, report: WorkerReport) -> None:
+        log.warning("pausing deliveries to guild %d: %s", guild_id, reason)
+        report.paused_guilds[guild_id] = reason
+        await set_paused(self._conn, guild_id, True, reason)
+        await fail_guild_deliveries(self._conn, guild_id, reason)
