@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.articles import Article
+from bot.delivery import delivery_hook
 from bot.ingest import AfterStore
+from bot.mention_service import mention_hook
 from bot.quote_service import quote_hook
+from storage.mentions import people_named_in
 
 
 async def article_hooks(conn: aiosqlite.Connection) -> list[AfterStore]:
-    """The steps that run inside the transaction storing each new or edited story."""
-    return [await quote_hook(conn)]
+    """Steps inside the transaction storing each new or edited story: its quotes, and the
+    people and teams it names."""
+    return [await quote_hook(conn), await mention_hook(conn)]
+
+
+async def story_people(conn: aiosqlite.Connection, article: Article) -> frozenset[str]:
+    return await people_named_in(conn, article.id)
+
+
+async def feed_hooks(conn: aiosqlite.Connection) -> list[AfterStore]:
+    """For stories arriving from feeds, also the outbox rows that post them to servers.
+
+    Files imported by hand are archives, not news, so they are never posted.
+    """
+    return [*await article_hooks(conn), delivery_hook(find_people=story_people)]

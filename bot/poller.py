@@ -113,7 +113,7 @@ class FeedPoller:
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """``hooks`` replaces the standard ``article_hooks`` (tests choose their own)."""
+        """``hooks`` replaces the standard ``feed_hooks`` (tests choose their own)."""
         self._conn = conn
         self._fetcher = fetcher
         self._interval = interval
@@ -156,9 +156,9 @@ class FeedPoller:
     async def _standard_hooks(self) -> list[AfterStore]:
         if self._hooks is not None:
             return self._hooks
-        from bot.pipeline import article_hooks
+        from bot.pipeline import feed_hooks
 
-        return await article_hooks(self._conn)
+        return await feed_hooks(self._conn)
 
     async def poll_feed(
         self, feed: Feed, *, hooks: Sequence[AfterStore] | None = None

@@ -101,3 +101,12 @@ async def latest_about(conn: aiosqlite.Connection, subject: str, limit: int = 5)
         (subject, limit),
     ) as cursor:
         return [article_from_row(row) for row in await cursor.fetchall()]
+
+
+async def people_named_in(conn: aiosqlite.Connection, article_id: int) -> frozenset[str]:
+    """Ids of the people a stored story names, for server filters on people."""
+    async with conn.execute(
+        "SELECT subject FROM article_mentions WHERE article_id = ?", (article_id,)
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return frozenset(row[0] for row in rows if is_person_subject(row[0]))
