@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.people import DRIVER, Person, fold, normalise_name
 
@@ -301,20 +302,32 @@ _CAPITALISED = re.compile(
     r"[A-ZÀ-ÖØ-Þ](?:\.|[\w\-]*(?:['’][A-Za-z]+)?))*"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
-_AGE = re.compile(r"^(\d{2})-year-old$")
+_AGE = re.compile(r"^(\d{1,2})-year-old$")
 _TIMES = re.compile(r"^(\w+)-times?$")
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
-    """A stretch of text that names, or may name, a person or a team."""
+class _Piece:
+    """One name, or one capitalised word that an article may yet teach a meaning for, within
+    a run of capitalised words; positions are relative to the run."""
 
     start: int
     end: int
-    kind: str  # "person", "team", "other" (a capitalised name nobody in the directory has)
-    ids: tuple[str, ...] = ()
-    possessive: bool = False
-    surface: str = ""
+    size: int  # words
+    key: str
+    said: tuple[str, str]  # its first and last words, folded
+    possessive: bool
+    found: tuple[str, tuple[str, ...]] | None  # what the directory alone says it is
+
+
+class Mention(NamedTuple):
+    """A stretch of text that names a person (or people who share the name) or a team."""
+
+    start: int
+    end: int
+    kind: str  # "person" or "team"
+    ids: tuple[str, ...]
+    possessive: bool
 
 
 class SpeakerIndex:
@@ -328,10 +341,13 @@ class SpeakerIndex:
         self._names: dict[str, list[str]] = {}
         self._surnames: dict[str, list[str]] = {}
         self._teams: set[str] = set()
-        self._fits: dict[tuple[str, tuple[str, ...], int | None], bool | None] = {}
+        self._fits: dict[tuple[str, tuple[str, ...], int | None, frozenset[int]], bool | None] = {}
         self._team_words: dict[tuple[str, ...], list[str]] = {}
         self._everyone: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
-        self._keys: dict[str, str] = {}
+        self._surfaces: dict[str, str] = {}
+        self._runs: dict[int, dict[str, tuple[_Piece, ...]]] = {}
+        self._first_keys = {p.id: normalise_name(p.first_name) for p in self.people.values()}
+        self._last_keys = {p.id: normalise_name(p.last_name) for p in self.people.values()}
         for person in self.people.values():
             full = {person.name, person.full_name, f"{person.first_name} {person.last_name}"}
             for variant in full:
@@ -356,6 +372,16 @@ class SpeakerIndex:
         self._teams |= {normalise_name(t) for t in _TEAM_ALIASES.values()}
         for ids in (*self._names.values(), *self._surnames.values()):
             ids.sort(key=self._recency, reverse=True)
+        # Single words an article can teach a meaning for (LocalNames.learn): people's first
+        # and last names and the first and last words of any name of several words as
+        # written, which fold to leading or trailing words of its key ("Jean-Eric" to
+        # "jean eric"). A capitalised word outside this set that means nobody now never will.
+        self._learnable = {*self._first_keys.values(), *self._last_keys.values()}
+        for key in (*self._names, *self._surnames):
+            words = key.split()
+            for i in range(1, len(words) + 1):
+                self._learnable.add(" ".join(words[:i]))
+                self._learnable.add(" ".join(words[-i:]))
 
     @staticmethod
     def _add(table: dict[str, list[str]], key: str, person_id: str) -> None:
@@ -376,104 +402,152 @@ class SpeakerIndex:
     def scan(self, text: str, offset: int, local: LocalNames) -> list[Mention]:
         """Names of people and teams in ``text`` (positions shifted by ``offset``)."""
         found: list[Mention] = []
+        runs = self._runs.get(local.era)
+        if runs is None:
+            runs = self._runs[local.era] = {}
         for match in _CAPITALISED.finditer(text):
-            words = match.group().replace("\u00a0", " ").split(" ")
-            positions = []
-            cursor = match.start()
-            for word in words:
-                positions.append(cursor)
-                cursor += len(word) + 1
-            i = 0
-            while i < len(words):
-                for length in range(min(4, len(words) - i), 0, -1):
-                    chunk = words[i : i + length]
-                    last = chunk[-1]
-                    possessive = bool(_POSSESSIVE.search(last)) and len(last) > 2
-                    if possessive:
-                        chunk = [*chunk[:-1], _POSSESSIVE.sub("", last)]
-                    key = self._key(" ".join(chunk))
-                    if not key:
-                        continue
-                    mention = self._lookup(key, length, local)
-                    if mention is None:
-                        continue
-                    kind, ids = mention
-                    start = offset + positions[i]
-                    end = offset + positions[i + length - 1] + len(words[i + length - 1])
-                    found.append(Mention(start, end, kind, ids, possessive, " ".join(chunk)))
-                    if kind == "person" and len(ids) == 1 and length >= 2:
-                        local.learn(ids[0], self.people[ids[0]], chunk)
-                    i += length
-                    break
-                else:
-                    i += 1
+            run = match.group()
+            pieces = runs.get(run)
+            if pieces is None:
+                pieces = runs[run] = self._pieces(run, local.era)
+            if not pieces:
+                continue
+            base = offset + match.start()
+            for piece in pieces:
+                found_as = piece.found
+                if piece.size == 1:
+                    person = local.first.get(piece.key) or local.last.get(piece.key)
+                    if person:
+                        found_as = ("person", (person,))
+                if found_as is None:
+                    continue
+                kind, ids = found_as
+                found.append(
+                    Mention(base + piece.start, base + piece.end, kind, ids, piece.possessive)
+                )
+                if kind == "person" and len(ids) == 1 and piece.size >= 2:
+                    person = ids[0]
+                    local.learn(
+                        person,
+                        self._first_keys[person] or piece.said[0],
+                        self._last_keys[person] or piece.said[1],
+                        piece.said,
+                    )
         return found
 
-    def _key(self, surface: str) -> str:
-        key = self._keys.get(surface)
-        if key is None:
-            if len(self._keys) > 50_000:
-                self._keys.clear()
-            key = self._keys[surface] = normalise_name(surface)
-        return key
+    def _pieces(self, run: str, era: int) -> tuple[_Piece, ...]:
+        """How a run of capitalised words splits into names, longest first.
 
-    def _lookup(
-        self, key: str, length: int, local: LocalNames
-    ) -> tuple[str, tuple[str, ...]] | None:
+        The split never depends on what an article has taught (that only adds single words,
+        and a single word is one piece either way), so ``scan`` keeps it per run and era:
+        most runs ("The", "Formula One", a team) recur in every article."""
+        words = run.replace("\u00a0", " ").split(" ")
+        positions = []
+        cursor = 0
+        for word in words:
+            positions.append(cursor)
+            cursor += len(word) + 1
+        pieces: list[_Piece] = []
+        i = 0
+        while i < len(words):
+            for length in range(min(4, len(words) - i), 0, -1):
+                chunk = words[i : i + length]
+                last = chunk[-1]
+                possessive = bool(_POSSESSIVE.search(last)) and len(last) > 2
+                if possessive:
+                    chunk = [*chunk[:-1], _POSSESSIVE.sub("", last)]
+                key = normalise_name(" ".join(chunk))
+                if not key:
+                    continue
+                found = self._lookup(key, length, era)
+                if found is None and (length > 1 or key not in self._learnable):
+                    if length > 1:
+                        continue
+                    i += 1
+                    break
+                end = positions[i + length - 1] + len(words[i + length - 1])
+                said = (normalise_name(chunk[0]), normalise_name(chunk[-1]))
+                pieces.append(_Piece(positions[i], end, length, key, said, possessive, found))
+                i += length
+                break
+            else:
+                i += 1
+        if len(self._runs[era]) > 50_000:
+            self._runs[era].clear()
+        return tuple(pieces)
+
+    def _lookup(self, key: str, length: int, era: int) -> tuple[str, tuple[str, ...]] | None:
+        """What a name means in the directory alone; an article's own lessons come first
+        (``LocalNames``) and are checked by the caller."""
         if length >= 2:
             if key in self._names:
                 return "person", tuple(self._names[key])
             if key in self._teams:
                 return "team", ()
-            return None
-        if key in local.first:
-            return "person", (local.first[key],)
-        if key in local.last:
-            return "person", (local.last[key],)
-        if key in self._teams:
+            # Surnames of several words: "Ben Sulayem", "Sainz Jr", "de Vries".
+            ids = self._surnames.get(key)
+        elif key in self._teams:
             return "team", ()
-        ids = self._names.get(key) or self._surnames.get(key)
+        else:
+            ids = self._names.get(key) or self._surnames.get(key)
         if not ids:
             return None
         # A bare surname only means someone active in the article's era; "Hill" in a 2021
         # story is not Graham Hill.
-        era = local.year or date.today().year
         recent = tuple(i for i in ids if (self.people[i].last_active or 0) >= era - 12)
         return ("person", recent) if recent else None
 
     def resolve_surface(self, surface: str, local: LocalNames) -> tuple[str, ...]:
         """People a bare name ("the Hulk", "Checo") may stand for, best first."""
-        key = normalise_name(surface)
+        key = self._surface_key(surface)
         if not key:
             return ()
-        found = self._lookup(key, len(key.split()), local)
+        size = key.count(" ") + 1
+        person = (local.first.get(key) or local.last.get(key)) if size == 1 else None
+        if person is not None:
+            return (person,)
+        found = self._lookup(key, size, local.era)
         if found and found[0] == "person":
             return found[1]
-        if len(key.split()) == 1 and len(key) >= 4:
+        if size == 1 and len(key) >= 4:
             # Nicknames that clip a surname ("the Hulk" for Hulkenberg).
-            return tuple(
-                pid
-                for pid in local.known
-                if normalise_name(self.people[pid].last_name).startswith(key)
-            )
+            return tuple(pid for pid in local.known if self._last_keys[pid].startswith(key))
         return ()
 
-    def is_team(self, surface: str) -> bool:
-        return normalise_name(surface) in self._teams
+    def _surface_key(self, surface: str) -> str:
+        key = self._surfaces.get(surface)
+        if key is None:
+            if len(self._surfaces) > 50_000:
+                self._surfaces.clear()
+            key = self._surfaces[surface] = normalise_name(surface)
+        return key
 
     # ---- descriptors ----------------------------------------------------------------------
 
-    def descriptor_fits(self, person_id: str, words: list[str], year: int | None) -> bool | None:
+    def descriptor_fits(
+        self,
+        person_id: str,
+        words: list[str],
+        year: int | None,
+        seasons: frozenset[int] = frozenset(),
+    ) -> bool | None:
         """Whether "the <words>" can describe the person: True, False, or None (says nothing).
 
-        ``words`` are the descriptor's folded words without "the", e.g. ["mercedes", "boss"].
+        ``words`` are the descriptor's folded words without "the", e.g. ["mercedes", "boss"];
+        ``seasons``, for an undated article, are the seasons it may be about.
         """
-        key = (person_id, tuple(words), year)
+        key = (person_id, tuple(words), year, seasons)
         if key not in self._fits:
-            self._fits[key] = self._descriptor_fits(person_id, words, year)
+            self._fits[key] = self._descriptor_fits(person_id, words, year, seasons)
         return self._fits[key]
 
-    def _descriptor_fits(self, person_id: str, words: list[str], year: int | None) -> bool | None:
+    def _descriptor_fits(
+        self,
+        person_id: str,
+        words: list[str],
+        year: int | None,
+        seasons: frozenset[int] = frozenset(),
+    ) -> bool | None:
         person = self.people.get(person_id)
         if person is None:
             return False
@@ -490,11 +564,18 @@ class SpeakerIndex:
                 return False
         for word in words:
             age = _AGE.match(word)
-            if age and person.date_of_birth and year:
-                said_something = True
+            if age and person.date_of_birth:
                 born = person.date_of_birth.year
-                if not year - born - 1 <= int(age.group(1)) <= year - born:
-                    return False
+                wanted = int(age.group(1))
+                # A story may look a season ahead ("the 2026 rules"), so its year allows
+                # one more birthday; undated, the age must fall in a season it may be about
+                # and the person was active.
+                active = {stint.season for stint in person.roles}
+                when = {year, year - 1} if year else (active & seasons or active)
+                if when:
+                    said_something = True
+                    if not any(s - born - 1 <= wanted <= s - born for s in when):
+                        return False
             times = _TIMES.match(word)
             if times and "champion" in text and times.group(1) in _COUNTS:
                 said_something = True
@@ -578,22 +659,23 @@ class LocalNames:
 
     def __init__(self, year: int | None) -> None:
         self.year = year
+        self.era = year or date.today().year
         self.first: dict[str, str] = {}
         self.last: dict[str, str] = {}
         self.known: list[str] = []
         self.roles: dict[str, str] = {}
 
-    def learn(self, person_id: str, person: Person, words: list[str]) -> None:
+    def learn(self, person_id: str, first: str, last: str, said: tuple[str, str]) -> None:
+        """The article named ``person_id`` in full: ``first`` and ``last`` are the folded
+        names the directory knows, ``said`` the folded first and last words as written."""
         if person_id not in self.known:
             self.known.append(person_id)
-        first = normalise_name(person.first_name or words[0])
-        last = normalise_name(person.last_name or words[-1])
         if first:
             self.first[first] = person_id
-            self.first[normalise_name(words[0])] = person_id
+            self.first[said[0]] = person_id
         if last:
             self.last[last] = person_id
-            self.last[normalise_name(words[-1])] = person_id
+            self.last[said[1]] = person_id
 
     def learn_role(self, role_words: list[str], person_id: str) -> None:
         for size in (1, 2):

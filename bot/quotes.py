@@ -6,13 +6,19 @@ Three passes over the text:
    rather than their glyph, because scraped pages mix straight and curly marks freely; an
    opening mark inside an open quotation closes it (paragraph breaks collapsed into one
    line), and a quotation may stay open at a paragraph's end (it continues in the next).
-2. The text outside quotations (the "frame") is scanned for who may be speaking: names from
-   the people directory, he/she, descriptors such as "the Finn" or "the Mercedes boss", and
-   teams or spokespeople, which are never a person.
+2. The text outside quotations (the "frame") is scanned in order for the names of people
+   and teams, which teach the article's short forms of names. Who else may be speaking
+   there (he/she, descriptors such as "the Finn" or "the Mercedes boss", teams and
+   spokespeople, which are never a person) is worked out a sentence at a time, only for
+   the sentences attribution looks at.
 3. Each quotation takes its speaker from the nearest cue: a speech verb after it ("," he
    said), before it (Russell said: ...), or the frame sentence around a partial quotation;
    a quotation without a cue continues the previous speaker or the paragraph before it.
    Anything uncertain is dropped: a missed quote costs less than a misattributed one.
+
+Import runs this on every story, so the patterns are built for the regex engine's fast
+paths (alternatives factored by prefix, a plain character first) and work is cached per
+article and, in the speaker index, across articles.
 """
 
 from __future__ import annotations
@@ -27,20 +33,53 @@ MIN_WORDS = 4
 
 _DOUBLE_MARKS = '"“”„‟«»'
 _SINGLE_MARKS = "'‘’‚‛"
-_MARKS = re.compile(f"[{_DOUBLE_MARKS}{_SINGLE_MARKS}]")
+# Quote marks, less the apostrophes inside words ("don’t", "Ferrari's"), which are most of
+# them: those are never quote marks, and the pattern skips them in C.
+_MARKS = re.compile(
+    f"[{_DOUBLE_MARKS}{_SINGLE_MARKS}]"
+    f"(?:(?<=[{_DOUBLE_MARKS}])|(?![^\\W_])|(?<![^\\W_][{_SINGLE_MARKS}]))"
+)
+_STUB_MARKS = _DOUBLE_MARKS + "‘"
 _OPEN_GLYPHS = "“„‟«‘‚‛"
 _CLOSE_GLYPHS = "”»’"
 _LEFT_EDGE = "([{—–-/\u00a0"
 _RIGHT_EDGE = ".,;:!?)]}—–-…/"
 _BLANK = "§"
 
-_WORD = re.compile(r"[\w']+")
+_WORD = re.compile(r"[\w'’]+")
 _PERSONAL = re.compile(
     r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|myself|we|us|our|"
     r"ours|ourselves|you|your|yours)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[A-Z§\"“‘(])|(?<=[.!?…][\"”’'])\s*$")
+# Where one sentence ends and the next begins: after the stop (and a closing mark), the
+# space before a capital or an opening mark; or a stop and closing mark at the very end.
+# Group 1 or 2 is the break itself; the stop comes first so that the regex engine can skip
+# ahead to it.
+_SENTENCE_END = re.compile(r"[.!?…](?:([\"”’']?\s+)(?=[A-Z§\"“‘(])|[\"”’'](\s*)$)")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternative for any of ``words``, factored by shared prefixes: the regex
+    engine tries alternatives one by one, so "s(?:aid|ays)" is far cheaper than
+    "said|says", and a pattern whose branches open with letters lets it skip to them."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return (body if len(branches) == 1 and len(body) == 1 else f"(?:{body})") + "?"
+
+    return "(?:" + emit(tree) + ")"
 
 
 def _speech_verbs() -> re.Pattern[str]:
@@ -170,6 +209,8 @@ def _speech_verbs() -> re.Pattern[str]:
         "speaking",
         "began",
         "begins",
+        "read",
+        "reads",
         "beginning",
         "add",
         "explain",
@@ -196,13 +237,15 @@ def _speech_verbs() -> re.Pattern[str]:
         r"opens up",
         r"chimed in",
     ]
-    words = sorted(forms, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join([*phrases, *words]) + r")\b(?![\-’'])")
+    return re.compile(r"\b" + _alternation([*phrases, *forms]) + r"\b(?![\-’'])")
 
 
 _SPEECH = _speech_verbs()
-_NOT_SPEECH_AFTER = re.compile(r"^\s+(?:to\s+be|that\s+it\s+was\s+not)\b")
-_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+# "is said to be": a report, not a cue.
+_NOT_SPEECH_AFTER = re.compile(r"\s+to\s+be\b")
+# "read" is speech only when a text does the reading ("the statement read: ..."); someone who
+# reads something aloud names it next.
+_READ_ALOUD = re.compile(r"\s+[A-Za-z]")
 # Speakers that are not one person: a team's statement, an unnamed spokesperson.
 _GROUP_NOUNS = frozenset(
     {
@@ -215,6 +258,8 @@ _GROUP_NOUNS = frozenset(
         "insider",
         "insiders",
         "statement",
+        "letter",
+        "release",
         "team",
         "squad",
         "outfit",
@@ -231,10 +276,6 @@ _GROUP_NOUNS = frozenset(
         "promoter",
     }
 )
-_BARE_GROUPS = re.compile(
-    r"\b(?:FIA|[Ss]tewards|[Oo]fficials|[Oo]rganisers|[Ii]nsiders|[Ss]ources)\b"
-)
-_DETERMINER = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Oo]ne)\s+")
 _PHRASE_WORDS = re.compile(r"([\w\-]+)([ \u00a0]+)?")
 _TRANSPARENT = re.compile(
     r"^(?:['’]s?)?\s*(?:\([^)]*\)\s*)?(?:,[^,§]{1,160},\s*)?"
@@ -252,6 +293,8 @@ _CUE_OPENING = re.compile(
 )
 _LOOSE_GAP = re.compile(r"^\s*(?:[a-z][\w\-]*\s+){0,3}$")
 _INVERTED_GAP = re.compile(r"^\s+(?:[\w\-’']+\s+){0,4}$")
+# Words that introduce a title or a name rather than speech; read from the last 40
+# characters before a quotation, which hold any of them with its article.
 _TITLE_CONTEXT = re.compile(
     r"(?:called|dubbed|named|titled|entitled|so-called|nicknamed|known as|the term|the phrase|"
     r"the word|the words|podcast|programme|program|show|series|book|film|documentary|song|"
@@ -318,16 +361,58 @@ _RELATION = re.compile(
     r"partner|engineer)\s*$",
     re.IGNORECASE,
 )
-_CLUTTER = re.compile(
-    r"(?:\(photo|photo by|getty images|images?:|source:|©|pic\.twitter\.com|\bcookies?\b|"
-    r"\(@\w+\)|\(l to r\)|\b[A-Z][a-z]+ \([A-Z]{3}\)|\bpictured\b|picture:|credit:|"
-    r"copyright|all rights reserved|^\s*(?:also read|read also|read more|related|"
-    r"advertisement|subscribe|sign up|latest episode|click here|watch|more:|view the latest|"
-    r"check out|follow us|you may also like)\b|^\s*\d+\.\s|^\s*[•·])",
+# Page furniture: photo credits, cookie notices, links to other pages, numbered comments.
+# What must open the line is matched apart from what may stand anywhere in it: one search
+# with "^" inside an alternation tries every position of every line.
+_CLUTTER_OPENING = re.compile(
+    r"\s*(?:(?:also read|read also|read more|related|advertisement|subscribe|sign up|"
+    r"latest episode|click here|watch|more:|view the latest|check out|follow us|"
+    r"you may also like)\b|\d+\.\s|[•·])",
     re.IGNORECASE,
 )
+_CLUTTER_INSIDE = re.compile(
+    r"photo by|getty images|images?:|source:|©|pic\.twitter\.com|\bcookies?\b|\bpictured\b|"
+    r"picture:|credit:|copyright|all rights reserved",
+    re.IGNORECASE,
+)
+# Every line _CLUTTER_INSIDE matches holds one of these, and substring tests are far cheaper
+# than the pattern.
+_CLUTTER_HINTS = (
+    "©",
+    "photo by",
+    "getty images",
+    "image",
+    "source:",
+    "pic.twitter.com",
+    "cookie",
+    "pictured",
+    "picture:",
+    "credit:",
+    "copyright",
+    "all rights reserved",
+)
+# Bracketed credits and a driver card ("Lewis Hamilton (GBR)"); both patterns open with a
+# plain character so the regex engine can skip ahead to it.
+_CLUTTER_BRACKETED = re.compile(r"\((?i:photo|@\w+\)|l to r\))")
+_DRIVER_CARD = re.compile(r"[A-Z](?<![\w][A-Z])[a-z]+ \([A-Z]{3}\)")
+_NEXT_CAPITAL = re.compile(r"\s+[A-ZÀ-Þ]")
+_SHORT_TAIL = re.compile(r"(?:\s+[\w\-’']+){0,4}\s*[.!?…]?\s*")
+_CUE_LEAD = re.compile(r"[\s,;.!?…]*")
+_CUE_DASH = re.compile(r"\s*[–—-]+\s*")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+# The end of a cue's sentence; the full stop of "Jr.", "Sr." or an initial ("Carlos Sainz
+# Jr. said") does not end it.
+_SENTENCE_STOP = re.compile(r"(?:(?<!\bJr)(?<!\bSr)(?<!\b[A-Z])\.|[!?…])(?=\s|$)|" + _BLANK)
+_WORDS_AND_BREAKS = re.compile(r"[\w\-’']+|[,:;(—–§]")
+_ROLE_WORDS = re.compile(r"[A-Za-z\-]+")
+# After "the": a clipped name or nickname ("the Hulk"), when no name follows it.
+_THE_NAME = re.compile(r" ([A-Z][a-z]{2,})\b(?![\s\u00a0]+[A-Z])")
+_GAP = re.compile(r"\s+")
+_QUALIFYING_GAP = re.compile(r"(?:['’]s?)?\s+(?:[\w\-]+\s+){0,3}")
 _ENDS_SENTENCE = re.compile(r"[.!?…]['\"”’]?\s*$")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+# A year from 1950 to 2049; the digit comes before the boundary test so that the regex
+# engine can skip ahead to a 1 or a 2.
+_YEAR = re.compile(r"[12](?<!\w[12])(?:9[5-9]|0[0-4])\d\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,10 +441,17 @@ class _Agent:
     start: int
     end: int
     kind: str  # person, pronoun, descriptor, team, group, other
+    frame: str  # the paragraph's frame, to tell on first need whether it stands as a subject
     ids: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     possessive: bool = False
-    subject: bool = False
+    stands_as_subject: bool | None = None
+
+    @property
+    def subject(self) -> bool:
+        if self.stands_as_subject is None:
+            self.stands_as_subject = _in_subject_position(self.frame, self)
+        return self.stands_as_subject
 
 
 @dataclass(slots=True)
@@ -370,7 +462,10 @@ class _Paragraph:
     clutter: bool
     spans: list[_Span] = field(default_factory=list)
     frame: str = ""
-    agents: list[_Agent] = field(default_factory=list)
+    named: list[_Agent] = field(default_factory=list)  # people and teams it names
+    sentences: list[tuple[int, int]] | None = None  # bounds in the frame, once asked for
+    # Everyone who may speak, per sentence, once asked for.
+    agents: list[list[_Agent] | None] = field(default_factory=list)
 
 
 # A speaker decision: ("person", id), ("none", None) for teams and unnamed sources, or
@@ -381,7 +476,15 @@ _NOBODY: _Who = ("none", None)
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text.replace("’", "'")))
+    return len(_WORD.findall(text))
+
+
+def _has_words_enough(text: str, wanted: int) -> bool:
+    """``word_count(text) >= wanted``, without counting past ``wanted``."""
+    for count, _ in enumerate(_WORD.finditer(text), 1):
+        if count >= wanted:
+            return True
+    return wanted <= 0
 
 
 def article_year(text: str, published: str | None = None) -> int | None:
@@ -482,6 +585,13 @@ class _Article:
         self.decided: list[tuple[_Paragraph, _Span, _Who, str]] = []
         self.last_speaker: str | None = None
         self.topic: str | None = None
+        # Where the article names people, in order, to read the role words before each name
+        # ("race director Michael Masi") when a descriptor first needs them.
+        self._roles_to_learn: list[tuple[str, int, str]] = []
+        self._names_cache: dict[str, set[str]] = {}
+        self._era: frozenset[int] | None = None
+        self.body: list[_Paragraph] = []  # paragraphs that are not page clutter
+        self.place: dict[int, int] = {}  # a paragraph's index -> its position in ``body``
 
     # -- pass 1: paragraphs, quotations and who is named ---------------------------------------
 
@@ -490,22 +600,24 @@ class _Article:
         count = 0
         for line in self.text.split("\n"):
             if line.strip():
-                clutter = bool(_CLUTTER.search(line)) or _is_stub(line)
+                clutter = _is_clutter(line)
                 para = _Paragraph(count, offset, line, clutter)
                 count += 1
                 if not clutter:
                     para.spans = _pair_marks(line)
                     para.frame = _blank_spans(line, para.spans)
-                    para.agents = self._agents(para)
+                    para.named = self._named(para)
                 self.paragraphs.append(para)
             offset += len(line) + 1
         for para in self.paragraphs[:3]:
-            people = [a for a in para.agents if a.kind == "person" and len(a.ids) == 1]
+            people = [a for a in para.named if a.kind == "person" and len(a.ids) == 1]
             if people and not para.clutter:
                 self.topic = people[0].ids[0]
                 break
 
-    def _agents(self, para: _Paragraph) -> list[_Agent]:
+    def _named(self, para: _Paragraph) -> list[_Agent]:
+        """People and teams the paragraph names, read in order for every paragraph: each full
+        name teaches the article's short forms of it, and mentions feed descriptors."""
         frame = para.frame
         agents: list[_Agent] = []
         for mention in self.index.scan(frame, 0, self.local):
@@ -515,86 +627,141 @@ class _Article:
                         mention.start,
                         mention.end,
                         "person",
+                        frame,
                         mention.ids,
                         possessive=mention.possessive,
                     )
                 )
                 if len(mention.ids) == 1:
                     self.mentions.append((para.offset + mention.start, mention.ids[0]))
-                    self._learn_role(frame[: mention.start], mention.ids[0])
+                    self._roles_to_learn.append((frame, mention.start, mention.ids[0]))
             elif mention.kind == "team":
                 agents.append(
-                    _Agent(mention.start, mention.end, "team", possessive=mention.possessive)
+                    _Agent(mention.start, mention.end, "team", frame, possessive=mention.possessive)
                 )
-        for match in _PRONOUN.finditer(frame):
-            agents.append(_Agent(match.start(), match.end(), "pronoun"))
-        taken = [(a.start, a.end) for a in agents if a.kind == "person"]
-        for match in _DETERMINER.finditer(frame):
-            phrase = _noun_phrase(frame, match.end())
-            if phrase is None:
-                continue
-            end, words, head_kind = phrase
-            start = match.start()
-            if head_kind == "group":
-                if frame[start].lower() != "o":
-                    agents.append(_Agent(start, end, "group"))
-                continue
-            if frame[start].lower() != "t":
-                continue
-            rest = frame[end:]
-            if re.match(r"\s+[A-ZÀ-Þ]", rest):
-                following = next(
-                    (
-                        a
-                        for a in agents
-                        if a.kind == "person" and a.start == end + len(rest) - len(rest.lstrip())
-                    ),
-                    None,
-                )
-                if following is not None and len(following.ids) == 1:
-                    self.local.learn_role(words, following.ids[0])
-                continue
-            if any(s < end and start < e for s, e in taken):
-                continue
-            possessive = rest.startswith(("'s", "’s"))
-            agents.append(
-                _Agent(start, end, "descriptor", words=tuple(words), possessive=possessive)
-            )
-        for match in _BARE_GROUPS.finditer(frame):
-            agents.append(_Agent(match.start(), match.end(), "group"))
-        descriptors = [(a.start, a.end) for a in agents if a.kind == "descriptor"]
-        agents = [
-            a
-            for a in agents
-            if a.kind != "team" or not any(s <= a.start and a.end <= e for s, e in descriptors)
-        ]
-        for match in re.finditer(r"\bthe ([A-Z][a-z]{2,})\b(?![\s\u00a0]+[A-Z])", frame):
-            if any(a.start <= match.start(1) < a.end for a in agents):
-                continue
-            ids = self.index.resolve_surface(match.group(1), self.local)
-            if len(ids) == 1:
-                agents.append(_Agent(match.start(), match.end(), "person", ids))
-        agents.sort(key=lambda a: a.start)
-        agents = [a for i, a in enumerate(agents) if not _qualifies_next(frame, a, agents[i + 1 :])]
-        for agent in agents:
-            agent.subject = _in_subject_position(frame, agent)
         return agents
 
-    def _learn_role(self, before: str, person_id: str) -> None:
-        words = re.findall(r"[A-Za-z\-]+", before[-40:])
-        if words and not before.rstrip().endswith((",", ".", ":", ";")):
-            self.local.learn_role([w.lower() for w in words[-2:]], person_id)
+    def _agents_of(self, para: _Paragraph, start: int, end: int) -> list[_Agent]:
+        """Everyone who may be speaking in the sentences of ``para`` that meet ``start`` to
+        ``end``, in order: names, pronouns, descriptors, groups. Worked out a sentence at a
+        time on first need: attribution looks at the sentences around quotations (a cue,
+        the subjects before a pronoun), and nothing it looks for spans a full stop."""
+        if para.sentences is None:
+            para.sentences = _sentence_bounds(para.frame, 0, len(para.frame))
+            para.agents = [None] * len(para.sentences)
+        found: list[_Agent] = []
+        for i, (first, last) in enumerate(para.sentences):
+            if first > end:
+                break
+            if last <= start:
+                continue
+            agents = para.agents[i]
+            if agents is None:
+                agents = para.agents[i] = self._agents(para, first, last)
+            found += agents
+        return found
+
+    def _agents(self, para: _Paragraph, first: int, last: int) -> list[_Agent]:
+        frame = para.frame
+        agents = [a for a in para.named if first <= a.start < last]
+        taken = [(a.start, a.end) for a in agents if a.kind == "person"]
+        pronouns: list[_Agent] = []
+        described: list[_Agent] = []
+        groups: list[_Agent] = []
+        the_names: list[re.Match[str]] = []
+        # One pass finds every pronoun, determiner and bare group noun in the frame.
+        for match in _TRIGGER.finditer(frame, first, last):
+            start = match.start()
+            if start and _is_word_char(frame[start - 1]):
+                continue
+            word = match.group()
+            if word in _PRONOUNS:
+                pronouns.append(_Agent(start, match.end(), "pronoun", frame))
+                continue
+            if word in _GROUP_WORDS:
+                groups.append(_Agent(start, match.end(), "group", frame))
+                continue
+            if word == "the":
+                name = _THE_NAME.match(frame, match.end())
+                if name is not None:
+                    the_names.append(name)
+            gap = _GAP.match(frame, match.end())
+            if gap is None or not _HEAD_AHEAD.match(frame, gap.end()):
+                continue
+            agent = self._described(frame, start, gap.end(), agents, taken)
+            if agent is not None:
+                described.append(agent)
+        agents += pronouns
+        agents += described
+        agents += groups
+        if described:
+            spans = [(a.start, a.end) for a in described if a.kind == "descriptor"]
+            agents = [
+                a
+                for a in agents
+                if a.kind != "team" or not any(s <= a.start and a.end <= e for s, e in spans)
+            ]
+        for name in the_names:
+            if any(a.start <= name.start(1) < a.end for a in agents):
+                continue
+            ids = self.index.resolve_surface(name.group(1), self.local)
+            if len(ids) == 1:
+                agents.append(_Agent(name.start(1) - 4, name.end(), "person", frame, ids))
+        if not agents:
+            return agents
+        agents.sort(key=lambda a: a.start)
+        following: list[_Agent | None] = [*agents[1:], None]
+        return [
+            a for a, b in zip(agents, following, strict=True) if not _qualifies_next(frame, a, b)
+        ]
+
+    @staticmethod
+    def _described(
+        frame: str, start: int, words_at: int, named: list[_Agent], taken: list[tuple[int, int]]
+    ) -> _Agent | None:
+        """A descriptor ("the Mercedes boss") or a group ("a team spokesperson") opened by the
+        determiner at ``start``; None when the phrase only introduces a name."""
+        phrase = _noun_phrase(frame, words_at)
+        if phrase is None:
+            return None
+        end, words, head_kind = phrase
+        if head_kind == "group":
+            return None if frame[start].lower() == "o" else _Agent(start, end, "group", frame)
+        if frame[start].lower() != "t" or _NEXT_CAPITAL.match(frame, end):
+            # "the Mercedes boss Toto Wolff": the name that follows is the agent.
+            return None
+        if any(s < end and start < e for s, e in taken):
+            return None
+        possessive = frame.startswith(("'s", "’s"), end)
+        return _Agent(start, end, "descriptor", frame, words=tuple(words), possessive=possessive)
+
+    def _roles(self) -> dict[str, str]:
+        """Role words the article has tied to people ("race director" -> Masi), learnt on
+        first need: most articles never resolve a descriptor."""
+        for frame, position, person_id in self._roles_to_learn:
+            found = _ROLE_WORDS.findall(frame, max(0, position - 40), position)
+            if not found:
+                continue
+            last = position
+            while last and frame[last - 1].isspace():
+                last -= 1
+            if frame[last - 1 : last] not in (",", ".", ":", ";"):
+                self.local.learn_role([w.lower() for w in found[-2:]], person_id)
+        self._roles_to_learn.clear()
+        return self.local.roles
 
     # -- pass 2: speakers ----------------------------------------------------------------------
 
     def run(self) -> list[Quote]:
         self._read()
-        body = [p for p in self.paragraphs if not p.clutter]
+        body = self.body = [p for p in self.paragraphs if not p.clutter]
+        self.place = {para.index: position for position, para in enumerate(body)}
         for position, para in enumerate(body):
             for k, span in enumerate(para.spans):
                 who, cue = self._attribute(body, position, k)
                 if who[0] == "person" and who[1] is not None:
-                    if self._named_in(para, span, who[1]) and cue in ("continuation", "context"):
+                    quote = para.text[span.start : span.end]
+                    if cue in ("continuation", "context") and who[1] in self._names_in(quote):
                         who = _UNKNOWN
                     else:
                         self.last_speaker = who[1]
@@ -603,17 +770,19 @@ class _Article:
 
     def _finish(self) -> list[Quote]:
         quotes: list[Quote] = []
-        known = [
-            (_norm(para.text[span.start : span.end]), who[1])
-            for para, span, who, _ in self.decided
-            if who[0] == "person"
-        ]
+        known: list[tuple[str, str | None]] | None = None
         for para, span, who, cue in self.decided:
             words = para.text[span.start : span.end]
-            if word_count(words) < MIN_WORDS:
+            if not _has_words_enough(words, MIN_WORDS):
                 continue
             if who[0] == "unknown":
                 # A headline that repeats a line from the body takes that line's speaker.
+                if known is None:
+                    known = [
+                        (_norm(p.text[s.start : s.end]), w[1])
+                        for p, s, w, _ in self.decided
+                        if w[0] == "person"
+                    ]
                 plain = _norm(words)
                 echo = {pid for text, pid in known if plain and (plain in text or text in plain)}
                 if len(echo) != 1:
@@ -633,14 +802,6 @@ class _Article:
                 )
             )
         return quotes
-
-    def _named_in(self, para: _Paragraph, span: _Span, person_id: str) -> bool:
-        inside = para.text[span.start : span.end]
-        return any(
-            person_id in m.ids and len(m.ids) == 1
-            for m in self.index.scan(inside, 0, self.local)
-            if m.kind == "person"
-        )
 
     def _attribute(self, body: list[_Paragraph], position: int, k: int) -> tuple[_Who, str]:
         para = body[position]
@@ -723,7 +884,7 @@ class _Article:
             continued = following is not None and following.frame.lstrip().startswith(_BLANK)
             if not continued and not _PERSONAL.search(quote) and following is not None:
                 return _UNKNOWN
-        elif not _PERSONAL.search(quote) and word_count(quote) < 12:
+        elif not _PERSONAL.search(quote) and not _has_words_enough(quote, 12):
             return _UNKNOWN
         return who
 
@@ -733,25 +894,21 @@ class _Article:
         self, para: _Paragraph, start: int, end: int, quote: str
     ) -> tuple[_Who, str] | None:
         frame = para.frame
-        region = frame[start:end]
-        lead = re.match(r"^[\s,;.!?…]*", region)
-        begin = start + (lead.end() if lead else 0)
+        lead = _CUE_LEAD.match(frame, start, end)
+        begin = lead.end() if lead else start
         stop = _first_sentence_end(frame, begin, end)
-        dash = re.match(r"^\s*[–—-]+\s*", frame[start:stop])
+        dash = _CUE_DASH.match(frame, start, stop)
         if dash:
-            agent = self._agent_at(para, start + dash.end())
+            agent = self._agent_at(para, dash.end())
             if agent is not None and agent.kind == "person":
                 if agent.possessive:
                     return _UNKNOWN, frame[start:stop].strip()
                 return self._resolve(para, agent, quote), frame[start:stop].strip()
             return None
-        if lead and "," not in lead.group() and "." in lead.group() and "\n" not in region:
-            # '"..." Hamilton said.' is common, but '"...". Then Hamilton said' is not a cue.
-            pass
         for verb in _SPEECH.finditer(frame, begin, stop):
             if verb.start() - begin > 70:
                 break
-            if _NOT_SPEECH_AFTER.match(frame[verb.end() : verb.end() + 20]):
+            if _not_speech(frame, verb):
                 continue
             cue = frame[begin : verb.end()].strip()
             if verb.start() == begin:
@@ -761,6 +918,10 @@ class _Article:
                     return who, frame[begin : agent.end].strip()
                 continue
             agent = self._subject_of(para, begin, verb.start(), strict=True)
+            if quote.endswith(".") and not _SHORT_TAIL.fullmatch(frame, verb.end(), stop):
+                # After a full stop inside the marks, "Vowles said the result was deserved"
+                # starts a sentence of its own; only "Vowles said (on Sunday)." is a cue.
+                return None
             if agent is not None and _CUE_OPENING.fullmatch(frame[begin : agent.start]):
                 return self._resolve(para, agent, quote), cue
             return None
@@ -772,11 +933,7 @@ class _Article:
         frame = para.frame
         fragment = frame[start:end].rstrip()
         cue = fragment.strip()
-        verbs = [
-            v
-            for v in _SPEECH.finditer(frame, start, end)
-            if not _NOT_SPEECH_AFTER.match(frame[v.end() : v.end() + 20])
-        ]
+        verbs = [v for v in _SPEECH.finditer(frame, start, end) if not _not_speech(frame, v)]
         if fragment.endswith(":"):
             for verb in reversed(verbs):
                 agent = self._subject_of(para, start, verb.start())
@@ -786,7 +943,7 @@ class _Article:
             if agent is not None:
                 return self._resolve(para, agent, quote), cue
             return None
-        if _TITLE_CONTEXT.search(fragment):
+        if _TITLE_CONTEXT.search(fragment[-40:]):
             return _UNKNOWN, cue
         for verb in reversed(verbs):
             agent = self._subject_of(para, start, verb.start())
@@ -799,7 +956,7 @@ class _Article:
         if agent is None:
             people = [
                 a
-                for a in para.agents
+                for a in self._agents_of(para, start, end)
                 if start <= a.start and a.end <= end and a.kind in ("person", "descriptor")
             ]
             agent = people[-1] if people else None
@@ -812,7 +969,7 @@ class _Article:
         frame = para.frame
         best: _Agent | None = None
         for verb in _SPEECH.finditer(frame, start, end):
-            if _NOT_SPEECH_AFTER.match(frame[verb.end() : verb.end() + 20]):
+            if _not_speech(frame, verb):
                 continue
             sentence = _sentence_start(frame, verb.start(), start)
             agent = self._subject_of(para, sentence, verb.start())
@@ -824,7 +981,7 @@ class _Article:
             return self._resolve(para, best, quote)
         if self.last_speaker is not None and any(
             a.kind == "person" and self.last_speaker in a.ids
-            for a in para.agents
+            for a in self._agents_of(para, start, end)
             if start <= a.start < end
         ):
             return ("person", self.last_speaker)
@@ -836,13 +993,15 @@ class _Article:
     # -- finding and resolving subjects --------------------------------------------------------
 
     def _agent_at(self, para: _Paragraph, position: int) -> _Agent | None:
-        return next((a for a in para.agents if a.start == position), None)
+        return next(
+            (a for a in self._agents_of(para, position, position) if a.start == position), None
+        )
 
     def _subject_of(
         self, para: _Paragraph, start: int, verb: int, strict: bool = False
     ) -> _Agent | None:
         frame = para.frame
-        for agent in reversed(para.agents):
+        for agent in reversed(self._agents_of(para, start, verb)):
             if agent.end > verb or agent.start < start:
                 continue
             gap = frame[agent.end : verb]
@@ -854,7 +1013,7 @@ class _Article:
         return None
 
     def _inverted_subject(self, para: _Paragraph, verb_end: int, stop: int) -> _Agent | None:
-        for agent in para.agents:
+        for agent in self._agents_of(para, verb_end, stop):
             if agent.start < verb_end:
                 continue
             if agent.start >= stop:
@@ -866,7 +1025,11 @@ class _Article:
 
     def _first_subject(self, para: _Paragraph, start: int, end: int) -> _Agent | None:
         """The first subject that can be a person; failing that, the first team or group."""
-        subjects = [a for a in para.agents if start <= a.start and a.end <= end and a.subject]
+        subjects = [
+            a
+            for a in self._agents_of(para, start, end)
+            if start <= a.start and a.end <= end and a.subject
+        ]
         people = [a for a in subjects if a.kind in ("person", "pronoun", "descriptor")]
         return (people or subjects or [None])[0]
 
@@ -892,19 +1055,24 @@ class _Article:
 
     def _descriptor(self, words: list[str], position: int, quote: str) -> _Who:
         head = words[-1] if words else ""
+        roles = self._roles()
         for size in (2, 1):
             role = " ".join(words[-size:])
-            person = self.local.roles.get(role)
+            person = roles.get(role)
             if (
                 person is not None
-                and self.index.descriptor_fits(person, words, self.year) is not False
+                and self.index.descriptor_fits(person, words, self.year, self._seasons())
+                is not False
             ):
                 return ("person", person)
-        if head in self.local.roles and len(words) == 1:
-            return ("person", self.local.roles[head])
+        if head in roles and len(words) == 1:
+            return ("person", roles[head])
         known = [pid for _, pid in self._known_before(position)]
         order = list(dict.fromkeys(reversed(known)))
-        fitting = [pid for pid in order if self.index.descriptor_fits(pid, words, self.year)]
+        seasons = self._seasons()
+        fitting = [
+            pid for pid in order if self.index.descriptor_fits(pid, words, self.year, seasons)
+        ]
         in_quote = self._names_in(quote)
         fitting = [pid for pid in fitting if pid not in in_quote]
         if self.last_speaker in fitting:
@@ -918,12 +1086,29 @@ class _Article:
             return ("person", everyone[0])
         return _UNKNOWN
 
+    def _seasons(self) -> frozenset[int]:
+        """For an undated article, the seasons in which everyone it names was active: what
+        it may be about, to check ages against."""
+        if self.year is not None:
+            return frozenset()
+        if self._era is None:
+            era: set[int] | None = None
+            for person_id in dict.fromkeys(pid for _, pid in self.mentions):
+                active = {s.season for s in self.index.people[person_id].roles}
+                era = active if era is None else (era & active or era)
+            self._era = frozenset(era or ())
+        return self._era
+
     def _names_in(self, quote: str) -> set[str]:
-        return {
-            m.ids[0]
-            for m in self.index.scan(quote, 0, self.local)
-            if m.kind == "person" and len(m.ids) == 1
-        }
+        """People a quotation names without doubt (it speaks of them, so it is not theirs)."""
+        names = self._names_cache.get(quote)
+        if names is None:
+            names = self._names_cache[quote] = {
+                m.ids[0]
+                for m in self.index.scan(quote, 0, self.local)
+                if m.kind == "person" and len(m.ids) == 1
+            }
+        return names
 
     def _pronoun(self, para: _Paragraph, position: int, quote: str) -> _Who:
         """He/she: the subject of the nearest sentences, the last speaker, the article's
@@ -931,8 +1116,8 @@ class _Article:
         scores: dict[str, float] = {}
         excluded = self._names_in(quote)
         sentences: list[tuple[_Paragraph, int, int]] = []
-        body = [p for p in self.paragraphs if not p.clutter]
-        at = body.index(para)
+        body = self.body
+        at = self.place[para.index]
         end = position
         for back in range(3):
             if at - back < 0:
@@ -949,13 +1134,15 @@ class _Article:
             if _BLANK in sentence_para.frame[s:e]:
                 # A cue sentence: its speaker already counts as the last speaker.
                 continue
-            inside = [a for a in sentence_para.agents if s <= a.start and a.end <= e]
+            inside = [
+                a for a in self._agents_of(sentence_para, s, e) if s <= a.start and a.end <= e
+            ]
             first = True
             if not any(a.subject for a in inside):
                 # No clear subject ("it was Russell who..."): the first person named stands in.
                 named = next((a for a in inside if a.kind == "person" and not a.possessive), None)
                 if named is not None:
-                    named.subject = True
+                    named.stands_as_subject = True
             for agent in inside:
                 ids = self._agent_people(sentence_para, agent)
                 if not ids:
@@ -997,6 +1184,34 @@ class _Article:
 
 
 _HEADS = frozenset({*BOSS_HEADS, *DRIVER_HEADS, *NATION_NOUNS})
+_PRONOUNS = frozenset({"he", "she", "He", "She"})
+_DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An", "one", "One"})
+# Bodies that speak without a person, named without "the": never a speaker.
+_GROUP_WORDS = frozenset(
+    {
+        "FIA",
+        *(
+            form
+            for word in ("stewards", "officials", "organisers", "insiders", "sources")
+            for form in (word, word.capitalize())
+        ),
+    }
+)
+_TRIGGER = re.compile(_alternation(_PRONOUNS | _DETERMINERS | _GROUP_WORDS) + r"\b")
+# What follows a determiner that may open a descriptor: a head or group noun within four
+# words (the last word of "team mate" or "new zealander" stands for the pair).
+_AGE_WORD = re.compile(r"\d{1,2}-year-old")
+_HEAD_AHEAD = re.compile(
+    r"(?:[\w\-]+[ \u00a0]+){0,3}(?i:"
+    + _alternation({h.split()[-1] for h in (*_HEADS, *_GROUP_NOUNS)})
+    + r"|\d{1,2}-year-old)(?![\w\-])"
+)
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches: a pattern that opens with a plain letter (not ``\\b``) lets the
+    regex engine skip ahead to candidate letters, so word starts are checked here."""
+    return char.isalnum() or char == "_"
 
 
 def _noun_phrase(frame: str, start: int) -> tuple[int, list[str], str] | None:
@@ -1023,39 +1238,64 @@ def _noun_phrase(frame: str, start: int) -> tuple[int, list[str], str] | None:
             if frame[ends[size - 1] : ends[size - 1] + 2] in ("-l", "-o"):
                 continue
             return ends[size - 1], words[:size], "person"
+        if _AGE_WORD.fullmatch(head) and (size == len(words) or _SPEECH.fullmatch(words[size])):
+            # "the 27-year-old said": an age alone describes a person only when no noun
+            # follows it ("the 20-year-old car").
+            return ends[size - 1], words[:size], "person"
         if head in _GROUP_NOUNS and size <= 3:
             return ends[size - 1], words[:size], "group"
     return None
 
 
 def _blank_spans(text: str, spans: Iterable[_Span]) -> str:
-    chars = list(text)
+    pieces = []
+    done = 0
     for span in spans:
-        for i in range(span.open_at, _end_of(span)):
-            chars[i] = _BLANK
-    return "".join(chars)
+        end = _end_of(span)
+        pieces += (text[done : span.open_at], _BLANK * (end - span.open_at))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _end_of(span: _Span) -> int:
     return span.close_at + 1 if span.close_at is not None else span.end
 
 
+def _is_clutter(line: str) -> bool:
+    if _is_stub(line) or _CLUTTER_OPENING.match(line):
+        return True
+    if "(" in line and (_CLUTTER_BRACKETED.search(line) or _DRIVER_CARD.search(line)):
+        return True
+    folded = line.lower()
+    for hint in _CLUTTER_HINTS:
+        if hint in folded:
+            return bool(_CLUTTER_INSIDE.search(line))
+    return False
+
+
 def _is_stub(line: str) -> bool:
     """Short lines without a sentence in them: section labels, bylines, menu items."""
     stripped = line.strip()
-    if any(m in stripped for m in _DOUBLE_MARKS + "‘"):
+    if len(stripped.split(None, 3)) > 3 or stripped.endswith((".", ":", "!", "?")):
         return False
-    return len(stripped.split()) <= 3 and not stripped.endswith((".", ":", "!", "?"))
+    return not any(mark in stripped for mark in _STUB_MARKS)
+
+
+def _not_speech(frame: str, verb: re.Match[str]) -> bool:
+    if _NOT_SPEECH_AFTER.match(frame, verb.end()):
+        return True
+    return verb.group() in ("read", "reads") and bool(_READ_ALOUD.match(frame, verb.end()))
 
 
 def _has_words(text: str) -> bool:
-    return bool(re.search(r"[A-Za-z]{2,}", text))
+    return bool(_TWO_LETTERS.search(text))
 
 
 def _last_sentence_start(text: str) -> int:
     last = 0
     for match in _SENTENCE_END.finditer(text):
-        if match.end() < len(text) or text[match.start() - 1 : match.start()] in ".!?…":
+        if match.start(1) >= 0:
             last = match.end()
     return last
 
@@ -1065,15 +1305,15 @@ def _sentence_start(frame: str, position: int, floor: int) -> int:
 
 
 def _first_sentence_end(frame: str, start: int, stop: int) -> int:
-    match = re.search(r"[.!?…](?=\s|$)|" + _BLANK, frame[start:stop])
-    return start + match.start() if match else stop
+    match = _SENTENCE_STOP.search(frame, start, stop)
+    return match.start() if match else stop
 
 
 def _sentence_bounds(frame: str, start: int, stop: int) -> list[tuple[int, int]]:
     bounds = []
     begin = start
     for match in _SENTENCE_END.finditer(frame, start, stop):
-        bounds.append((begin, match.start()))
+        bounds.append((begin, match.start(1) if match.start(1) >= 0 else match.start(2)))
         begin = match.end()
     if begin < stop:
         bounds.append((begin, stop))
@@ -1087,7 +1327,7 @@ def _in_subject_position(frame: str, agent: _Agent) -> bool:
     before = frame[max(0, agent.start - 80) : agent.start]
     if _RELATION.search(before):
         return False
-    words = re.findall(r"[\w\-’']+|[,:;(—–§]", before[-60:])
+    words = _WORDS_AND_BREAKS.findall(before[-60:])
     while (
         words
         and words[-1].lower() not in _SUBJECT_BEFORE
@@ -1143,18 +1383,18 @@ def _in_subject_position(frame: str, agent: _Agent) -> bool:
     return bool(_ENDS_SENTENCE.search(before[-6:])) or agent.start == 0
 
 
-def _qualifies_next(frame: str, agent: _Agent, following: list[_Agent]) -> bool:
+def _qualifies_next(frame: str, agent: _Agent, following: _Agent | None) -> bool:
     """A team named only to say whose the next person is: "Ferrari team chief Maurizio
     Arrivabene", "Red Bull's Daniel Ricciardo"."""
-    if agent.kind != "team" or not following or following[0].kind != "person":
+    if agent.kind != "team" or following is None or following.kind != "person":
         return False
-    gap = frame[agent.end : following[0].start]
-    return bool(re.fullmatch(r"(?:['’]s?)?\s+(?:[\w\-]+\s+){0,3}", gap)) and "," not in gap
+    gap = frame[agent.end : following.start]
+    return bool(_QUALIFYING_GAP.fullmatch(gap)) and "," not in gap
 
 
 def _is_title(words: str) -> bool:
     tokens = words.split()
-    if len(tokens) > 6 or re.search(r"[.!?,;]$", words.strip()):
+    if len(tokens) > 6 or words.strip().endswith((".", "!", "?", ",", ";")):
         return False
     content = [t for t in tokens if t.lower() not in _SMALL_WORDS]
     return bool(content) and all(t[:1].isupper() or t[:1].isdigit() for t in content)

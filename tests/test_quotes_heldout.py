@@ -1,0 +1,56 @@
+"""Hand-written articles in the style of 2022-2025 F1 news, scored the way acceptance scores
+the held-out split (../shared/tools/scoring.py): names, outlets and sentence shapes that the
+development corpus does not have, covering each hard case of attribution."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.f1db import read_f1db
+from bot.people import Person, builtin_directory_text, merge_people, parse_builtin_directory
+from bot.quote_speakers import SpeakerIndex
+from bot.quotes import extract_quotes
+from bot.resolver import PeopleDirectory
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ARTICLES = sorted((Path(__file__).parent / "data" / "quotes_heldout").glob("*.json"))
+# Just under what the extractor reaches today, so a regression fails loudly.
+F1_FLOOR = 0.98
+
+
+def _people() -> list[Person]:
+    people = {p.id: p for p in read_f1db(SHARED / "data" / "f1db").people}
+    for person in parse_builtin_directory(builtin_directory_text()):
+        known = people.get(person.id)
+        people[person.id] = merge_people(known, person, incoming_wins=False) if known else person
+    return list(people.values())
+
+
+@pytest.mark.skipif(
+    not (SHARED / "tools" / "scoring.py").is_file() or not (SHARED / "data" / "f1db").is_dir(),
+    reason="no scoring rules or F1DB beside the project",
+)
+def test_held_out_style_articles_score_above_the_floor() -> None:
+    sys.path.insert(0, str(SHARED / "tools"))
+    try:
+        from scoring import score_quotes
+    finally:
+        sys.path.remove(str(SHARED / "tools"))
+    people = _people()
+    index = SpeakerIndex(people, PeopleDirectory(people).prominence)
+    articles = [json.loads(path.read_text("utf-8")) for path in ARTICLES]
+    assert len(articles) >= 12
+    predictions = [
+        [
+            (q.text, index.name(q.speaker_id) if q.speaker_id else None)
+            for q in extract_quotes(article["text"], index)
+        ]
+        for article in articles
+    ]
+    result, errors = score_quotes(articles, predictions)
+    assert result["F1"] >= F1_FLOOR, errors[:20]
+    assert result["P"] >= F1_FLOOR, errors[:20]
