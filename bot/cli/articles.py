@@ -9,6 +9,8 @@ from pathlib import Path
 from bot.cli.output import (
     article_json,
     byline,
+    count_argument,
+    fail,
     print_json,
     short_date,
     wrap,
@@ -17,16 +19,6 @@ from bot.ingest import import_paths
 from bot.settings import Settings
 from storage.articles import article_stats, latest_articles, search_articles
 from storage.db import DatabaseError, connect
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= number <= 100:
-        raise argparse.ArgumentTypeError("choose a number from 1 to 100")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,24 +30,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.set_defaults(handler=run_import)
 
     latest = subparsers.add_parser("latest", help="show the newest stories")
-    latest.add_argument("-n", "--count", type=_positive, default=5, help="how many (default 5)")
+    latest.add_argument(
+        "-n", "--count", type=count_argument, default=5, help="how many (default 5)"
+    )
     latest.add_argument("--json", action="store_true", help="one JSON object per line")
     latest.set_defaults(handler=run_latest)
 
     story = subparsers.add_parser("story", help="find a story by its words")
     story.add_argument("words", nargs="+", help="words from the story, e.g. Imola crash")
-    story.add_argument("-n", "--count", type=_positive, default=1, help="how many matches")
+    story.add_argument("-n", "--count", type=count_argument, default=1, help="how many matches")
     story.add_argument("--json", action="store_true", help="one JSON object per line")
     story.set_defaults(handler=run_story)
 
     stats = subparsers.add_parser("stats", help="what the database holds")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(handler=run_stats)
-
-
-def database_error(exc: DatabaseError) -> int:
-    print(f"paddock: {exc}", file=sys.stderr)
-    return 2
 
 
 async def run_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -66,7 +55,7 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
             hooks = await article_hooks(conn)
             report = await import_paths(conn, args.paths, hooks)
     except DatabaseError as exc:
-        return database_error(exc)
+        return fail(str(exc))
     for name, reason in report.failures:
         print(f"skipped {name}: {reason}", file=sys.stderr)
     if args.json:
@@ -95,7 +84,7 @@ async def run_latest(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn:
             articles = await latest_articles(conn, args.count)
     except DatabaseError as exc:
-        return database_error(exc)
+        return fail(str(exc))
     if args.json:
         for article in articles:
             print_json(article_json(article))
@@ -115,7 +104,7 @@ async def run_story(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn:
             articles = await search_articles(conn, words, args.count)
     except DatabaseError as exc:
-        return database_error(exc)
+        return fail(str(exc))
     if args.json:
         for article in articles:
             print_json(article_json(article, with_body=True))
@@ -141,7 +130,7 @@ async def run_stats(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn:
             stats = await article_stats(conn)
     except DatabaseError as exc:
-        return database_error(exc)
+        return fail(str(exc))
     if args.json:
         print_json(
             {

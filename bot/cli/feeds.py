@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from bot.cli.output import print_json, short_date
+from bot.cli.output import fail, print_json, short_date
 from bot.feeds import FeedError, add_feed
 from bot.poller import FeedReport, open_poller
 from bot.safe_fetch import AddressPolicy, SafeFetcher
@@ -35,11 +34,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     poll = actions.add_parser("poll", help="poll every feed once and print what was stored")
     poll.add_argument("--json", action="store_true", help="one JSON object per feed")
     poll.set_defaults(handler=run_poll)
-
-
-def _failed(message: str) -> int:
-    print(f"paddock: {message}", file=sys.stderr)
-    return 2
 
 
 def _feed_json(feed: Feed) -> dict[str, Any]:
@@ -71,7 +65,7 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
             await seed_global_feeds(conn, settings.feeds)
             feeds = await active_feeds(conn)
     except DatabaseError as exc:
-        return _failed(str(exc))
+        return fail(str(exc))
     if args.json:
         for feed in feeds:
             print_json(_feed_json(feed))
@@ -92,9 +86,9 @@ async def run_add(args: argparse.Namespace, settings: Settings) -> int:
             await seed_global_feeds(conn, settings.feeds)
             added = await add_feed(conn, fetcher, args.url)
     except DatabaseError as exc:
-        return _failed(str(exc))
+        return fail(str(exc))
     except FeedError as exc:
-        return _failed(f"cannot add {args.url}: {exc}")
+        return fail(f"cannot add {args.url}: {exc}")
     if added.added:
         print(f"Added {added.feed.name} ({added.entries} entries): {added.feed.url}")
     else:
@@ -109,7 +103,7 @@ async def run_remove(args: argparse.Namespace, settings: Settings) -> int:
             await seed_global_feeds(conn, settings.feeds)
             removed = await remove_global_feed(conn, url)
     except DatabaseError as exc:
-        return _failed(str(exc))
+        return fail(str(exc))
     if not removed:
         print(f"Paddock does not read {url} for every server; see: paddock feeds list")
         return 1
@@ -136,7 +130,7 @@ async def run_poll(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn, open_poller(conn, settings) as poller:
             result = await poller.poll_all()
     except DatabaseError as exc:
-        return _failed(str(exc))
+        return fail(str(exc))
     for report in result.reports:
         if args.json:
             print_json(_report_json(report))

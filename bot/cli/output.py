@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -9,6 +10,23 @@ import textwrap
 from typing import Any
 
 from bot.articles import Article
+
+
+def count_argument(value: str) -> int:
+    """argparse type for "how many": a whole number from 1 to 100."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError("choose a number from 1 to 100")
+    return number
+
+
+def fail(message: str) -> int:
+    """Report a problem the way every paddock command does; returns the exit code."""
+    print(f"paddock: {message}", file=sys.stderr)
+    return 2
 
 
 def print_json(value: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.output import print_json
+from bot.cli.output import fail, print_json
 from bot.f1db import F1dbError, read_f1db
 from bot.people import DRIVER, Person
 from bot.resolver import PeopleDirectory, Resolution
@@ -51,11 +51,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=run_show)
 
 
-def _fail(message: str) -> int:
-    print(f"paddock: {message}", file=sys.stderr)
-    return 2
-
-
 def resolution_json(resolution: Resolution) -> dict[str, Any]:
     return {
         "query": resolution.query,
@@ -95,7 +90,7 @@ async def run_resolve(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn:
             directory = await load_directory(conn)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     limit = max(1, min(args.count, 25))
     for query in queries:
         resolution = directory.resolve(query, limit=limit)
@@ -116,7 +111,7 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
     try:
         found = await asyncio.to_thread(read_f1db, args.directory)
     except F1dbError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     for problem in found.problems:
         print(f"skipped {problem}", file=sys.stderr)
     try:
@@ -124,7 +119,7 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
             await ensure_builtin_people(conn)
             report = await merge_into_directory(conn, found.people, incoming_wins=True)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.json:
         print_json(
             {
@@ -151,7 +146,7 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
     try:
         directory = await _directory(settings)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.all:
         people = sorted(directory, key=lambda p: (-(p.last_active or 0), p.name))
     else:
@@ -168,7 +163,7 @@ async def run_show(args: argparse.Namespace, settings: Settings) -> int:
     try:
         directory = await _directory(settings)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     query = " ".join(args.name)
     person = directory.resolve(query, limit=1).best
     if person is None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.output import print_json, short_date, wrap
+from bot.cli.output import count_argument, fail, print_json, short_date, wrap
 from bot.importing import ImportFailure, read_article_file
 from bot.quote_service import load_speaker_index, reindex_quotes
 from bot.quote_speakers import SpeakerIndex
@@ -16,16 +16,6 @@ from bot.settings import Settings
 from storage.db import DatabaseError, connect
 from storage.people import load_directory
 from storage.quotes import quotes_by_person
-
-
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= number <= 100:
-        raise argparse.ArgumentTypeError("choose a number from 1 to 100")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,14 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     quote = subparsers.add_parser("quote", help="what a person said, newest first")
     quote.add_argument("person", nargs="+", help="a name, nickname, code or number")
     quote.add_argument("--about", nargs="+", metavar="WORD", help="only quotes with these words")
-    quote.add_argument("-n", "--count", type=_count, default=5, help="how many (default 5)")
+    quote.add_argument("-n", "--count", type=count_argument, default=5, help="how many (default 5)")
     quote.add_argument("--json", action="store_true", help="one JSON object per quote")
     quote.set_defaults(handler=run_quote)
-
-
-def _fail(message: str) -> int:
-    print(f"paddock: {message}", file=sys.stderr)
-    return 2
 
 
 def _speaker(quote: Quote, index: SpeakerIndex) -> dict[str, str] | None:
@@ -77,9 +62,9 @@ def quotes_in_file(path: Path, index: SpeakerIndex) -> list[Quote]:
 
 async def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
     if args.reindex and args.files:
-        return _fail("give files or --reindex, not both")
+        return fail("give files or --reindex, not both")
     if not args.reindex and not args.files:
-        return _fail("give article files to read, or --reindex to re-extract stored stories")
+        return fail("give article files to read, or --reindex to re-extract stored stories")
     try:
         async with connect(settings.database) as conn:
             if args.reindex:
@@ -87,7 +72,7 @@ async def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 index = await load_speaker_index(conn)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.reindex:
         if args.json:
             print_json({"articles": report.articles, "quotes": report.quotes})
@@ -138,10 +123,10 @@ async def run_quote(args: argparse.Namespace, settings: Settings) -> int:
             directory = await load_directory(conn)
             person = directory.resolve(name, limit=1).best
             if person is None:
-                return _fail(f"nobody in the directory matches {name!r}")
+                return fail(f"nobody in the directory matches {name!r}")
             quotes = await quotes_by_person(conn, person.id, about=about, limit=args.count)
     except DatabaseError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.json:
         for quote in quotes:
             print_json(
