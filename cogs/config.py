@@ -45,7 +45,7 @@ MANUAL_PAUSE = "paused by "
 REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 
-def describe_config(config: GuildConfig, guild: discord.Guild | None) -> discord.Embed:
+def describe_config(config: GuildConfig) -> discord.Embed:
     embed = discord.Embed(title="Paddock in this server", colour=EMBED_COLOUR)
     channel = f"<#{config.news_channel_id}>" if config.news_channel_id else "not set"
     role = f"<@&{config.ping_role_id}>" if config.ping_role_id else "nobody is pinged"
@@ -93,16 +93,12 @@ class Config(commands.Cog):
 
     async def _confirm(self, interaction: discord.Interaction, text: str) -> None:
         config = await get_guild_config(self.bot.db, _guild_id(interaction))
-        await interaction.response.send_message(
-            text, embed=describe_config(config, interaction.guild), ephemeral=True
-        )
+        await interaction.response.send_message(text, embed=describe_config(config), ephemeral=True)
 
     @paddock.command(name="show", description="Show this server's Paddock settings")
     async def show(self, interaction: discord.Interaction) -> None:
         config = await get_guild_config(self.bot.db, _guild_id(interaction))
-        await interaction.response.send_message(
-            embed=describe_config(config, interaction.guild), ephemeral=True
-        )
+        await interaction.response.send_message(embed=describe_config(config), ephemeral=True)
 
     @channel.command(name="set", description="Post news in this channel")
     @app_commands.describe(channel="A text channel Paddock can post in")
