@@ -189,6 +189,11 @@ class PeopleDirectory:
         last = [w for w in name_tokens(person.last_name) if w not in NAME_SUFFIXES]
         for word in last:
             add_word(word, _LAST)
+        if len(last) > 1:
+            # Fans run particles together: "devries", "bensulayem", "diresta".
+            add_word("".join(last), _LAST)
+            if first:
+                add_phrase([*first, "".join(last)])
         for word in first:
             add_word(word, _FIRST)
         for word in name_tokens(person.name) + name_tokens(person.full_name):

@@ -40,6 +40,10 @@ def top(directory: PeopleDirectory, query: str) -> str | None:
         ("sainz jr", "carlos-sainz-jr"),
         ("Zhou Guanyu", "guanyu-zhou"),
         ("norris lando", "lando-norris"),
+        # surname particles run together
+        ("devries", "nyck-de-vries"),
+        ("nyck devries", "nyck-de-vries"),
+        ("bensulayem", "mohammed-ben-sulayem"),
         # surnames
         ("alonso", "fernando-alonso"),
         ("Perez", "sergio-perez"),
