@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import PaddockBot, create_bot
 from bot.emulator import Channel, DiscordEmulator, Message
@@ -24,10 +24,15 @@ from bot.emulator.state import Guild, User
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 
+if TYPE_CHECKING:
+    from cogs.autopost import AutoPost
+
 log = logging.getLogger(__name__)
 
 DEMO_ARTICLES = Path(__file__).resolve().parent / "data" / "demo_articles.jsonl"
 EPHEMERAL = 1 << 6
+# Checking a new feed means fetching it: a deferred answer may take as long as the fetch.
+DEFERRED_ANSWER_SECONDS = 60.0
 HELP = """\
 Type a slash command as in Discord, options as name:value:
   /latest count:3            /latest about:norris
@@ -35,9 +40,11 @@ Type a slash command as in Discord, options as name:value:
   /story words:imola crash   /driver name:checo
   /paddock show              /paddock channel set channel:#f1-news
   /paddock filter add kind:person value:verstappen
+  /paddock feeds add url:https://example.com/f1/rss
 Other commands:
   press N      press button N of the last reply
   complete /quote person:ham    show autocomplete choices for the option being typed
+  poll         read every feed now and post what is new (the bot also does this on its own)
   messages     show what Paddock posted in the channels
   help         this text            quit   leave
 """
@@ -279,6 +286,8 @@ class Console:
             return await self._complete(rest.strip())
         if word == "messages":
             return self.channel_posts(all_posts=True)
+        if word == "poll":
+            return [await self.poll()]
         raise ConsoleError(f"I don't know '{word}'. Type help for the commands.")
 
     async def _slash(self, text: str) -> list[Reply]:
@@ -329,8 +338,18 @@ class Console:
         if kind in (4, 7):
             replies.append(reply_from_message(source, callback.get("data") or {}))
         elif kind in (5, 6):
-            message = await handle.edited_original()
-            replies.append(reply_from_message(source, message.to_payload()))
+            # A deferred answer comes as an edit of the original or as a follow-up; Discord
+            # turns the first follow-up after "thinking…" into the original itself.
+            try:
+                await handle.wait_for(
+                    lambda h: any(r.kind in ("edit_original", "followup") for r in h.responses),
+                    within=DEFERRED_ANSWER_SECONDS,
+                )
+            except TimeoutError:
+                return [Reply(source=source, error="Paddock did not finish its answer in time.")]
+            original = handle.original
+            if original is not None and original.id not in handle.followup_ids:
+                replies.append(reply_from_message(source, original.to_payload()))
         original = handle.original
         if original is not None and original.components and kind in (4, 5, 7):
             self._last_message = original
@@ -343,6 +362,23 @@ class Console:
             if message.components:
                 self._last_message = message
         return replies
+
+    async def poll(self) -> Reply:
+        """One round of the automatic posting loops, now: read every feed, post the news."""
+        assert self.bot is not None
+        autopost = cast("AutoPost | None", self.bot.get_cog("AutoPost"))
+        if autopost is None:
+            raise ConsoleError("Automatic posting is not loaded in this bot.")
+        polled, delivered = await autopost.poll(every_feed=True)
+        failed = "".join(f"\n{r.feed.name}: {r.error}" for r in polled.failed)
+        return Reply(
+            source="poll",
+            content=(
+                f"Read {len(polled.reports)} feed(s): {len(polled.created)} new, "
+                f"{len(polled.updated)} updated. Posted {len(delivered.sent)}, "
+                f"edited {len(delivered.edited)}.{failed}"
+            ),
+        )
 
     def names(self) -> dict[str, str]:
         """Mention markup of the console server's channels and roles, as people read it."""

@@ -394,7 +394,8 @@ class DeliveryWorker:
             report.failed.append(item.id)
             return True
         except PermanentSendError as exc:
-            await self._pause_guild(item.guild_id, str(exc), report)
+            # Moderators read what to do about it; Discord's own words go to the log.
+            await self._pause_guild(item.guild_id, exc.reason, str(exc), report)
             return False
         except Exception as exc:
             # A bug in the sender must not lose the story: retry it like any hiccup.
@@ -422,8 +423,10 @@ class DeliveryWorker:
         report.retrying.append(item.id)
         return False
 
-    async def _pause_guild(self, guild_id: int, reason: str, report: WorkerReport) -> None:
-        log.warning("pausing deliveries to guild %d: %s", guild_id, reason)
+    async def _pause_guild(
+        self, guild_id: int, reason: str, detail: str, report: WorkerReport
+    ) -> None:
+        log.warning("pausing deliveries to guild %d: %s (%s)", guild_id, reason, detail)
         report.paused_guilds[guild_id] = reason
         await set_paused(self._conn, guild_id, True, reason)
         await fail_guild_deliveries(self._conn, guild_id, reason)

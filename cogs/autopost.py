@@ -19,8 +19,9 @@ from bot.delivery import (
     MessageGoneError,
     MissingPermissionsError,
     TransientSendError,
+    WorkerReport,
 )
-from bot.poller import FeedPoller
+from bot.poller import FeedPoller, PollRound
 from cogs._render import article_embed
 
 if TYPE_CHECKING:
@@ -103,11 +104,19 @@ class AutoPost(commands.Cog):
         self.poll_feeds.cancel()
         self.deliver.cancel()
 
+    async def poll(self, *, every_feed: bool = False) -> tuple[PollRound, WorkerReport]:
+        """Poll the feeds that are due (or all of them), then post what they brought at once
+        instead of at the next delivery round."""
+        result = await (self.poller.poll_all() if every_feed else self.poller.poll_due())
+        if not (result.created or result.updated):
+            return result, WorkerReport()
+        return result, await self.worker.run_once()
+
     @tasks.loop(seconds=60)
     async def poll_feeds(self) -> None:
         """Each round polls only the feeds whose own interval (or backoff) is up."""
         try:
-            result = await self.poller.poll_due()
+            result, _ = await self.poll()
         except Exception:
             log.exception("feed polling round failed; trying again next round")
             return

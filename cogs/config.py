@@ -276,8 +276,9 @@ class Config(commands.Cog):
             return
         name = safe(added.feed.name, 100)
         if added.added:
+            stories = "1 story" if added.entries == 1 else f"{added.entries} stories"
             text = (
-                f"Added **{name}** ({added.entries} stories in it now). Its newest stories "
+                f"Added **{name}** ({stories} in it now). Its newest stories "
                 "will be posted; older ones are skipped so the channel isn't flooded."
             )
         else:
@@ -343,6 +344,17 @@ def feed_line(feed: Feed) -> str:
     return f"**{safe(feed.name, 80)}** ({scope}) — {health}"
 
 
+def outcome_reason(outcome: StoryOutcome) -> str:
+    """Why a story stands where it does; a post waiting to be retried says what went wrong."""
+    if outcome.status in ("pending", "sending") and outcome.last_error:
+        return f"retrying: {outcome.last_error}"
+    if outcome.feeds > 1:
+        others = outcome.feeds - 1
+        feeds = "1 other feed" if others == 1 else f"{others} other feeds"
+        return f"{outcome.reason} · duplicate in {feeds} skipped"
+    return outcome.reason
+
+
 def status_embed(
     config: GuildConfig,
     feeds: list[Feed],
@@ -371,7 +383,7 @@ def status_embed(
             inline=False,
         )
     story_lines = [
-        f"{_STATUS_ICON.get(o.status, '•')} {safe(o.title, 70)} — {safe(o.reason, 90)}"
+        f"{_STATUS_ICON.get(o.status, '•')} {safe(o.title, 70)} — {safe(outcome_reason(o), 90)}"
         for o in outcomes
     ]
     embed.add_field(

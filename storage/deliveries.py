@@ -63,6 +63,7 @@ class StoryOutcome:
     last_error: str | None
     created_at: str
     updated_at: str
+    feeds: int = 0  # feeds that carried the story; copies past the first are never posted
 
 
 async def add_planned_deliveries(
@@ -261,7 +262,8 @@ async def story_outcomes(
     """The newest stories' outcomes per server, newest first."""
     async with conn.execute(
         "SELECT d.article_id, a.title, d.guild_id, d.channel_id, d.status, d.reason, "
-        "d.message_id, d.last_error, d.created_at, d.updated_at "
+        "d.message_id, d.last_error, d.created_at, d.updated_at, "
+        "(SELECT count(*) FROM feed_entries AS e WHERE e.article_id = d.article_id) "
         "FROM deliveries AS d JOIN articles AS a ON a.id = d.article_id "
         "WHERE (? IS NULL OR d.guild_id = ?) ORDER BY d.id DESC LIMIT ?",
         (guild_id, guild_id, limit),

@@ -48,13 +48,28 @@ class OpenAPIValidator:
             return []
         from jsonschema.exceptions import best_match
 
-        errors = list(validator.iter_errors(body))
+        errors = list(validator.iter_errors(_as_discord_reads_it(body)))
         if not errors:
             return []
         best = best_match(errors)
         reasons = [_describe(best)]
         reasons += [_describe(e) for e in errors if e is not best][: _MAX_MESSAGES_PER_BODY - 1]
         return reasons
+
+
+def _as_discord_reads_it(body: Any) -> Any:
+    """The body with integer ids in allowed_mentions written as strings.
+
+    The description types snowflakes as strings, but Discord accepts JSON integers too,
+    and discord.py sends role and user ids in allowed_mentions that way.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("allowed_mentions"), dict):
+        return body
+    mentions = dict(body["allowed_mentions"])
+    for key in ("roles", "users"):
+        if isinstance(mentions.get(key), list):
+            mentions[key] = [str(v) if isinstance(v, int) else v for v in mentions[key]]
+    return {**body, "allowed_mentions": mentions}
 
 
 def _describe(error: Any) -> str:
