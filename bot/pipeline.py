@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import aiosqlite
 
 from bot.articles import Article
@@ -10,12 +12,26 @@ from bot.ingest import AfterStore
 from bot.mention_service import mention_hook
 from bot.quote_service import quote_hook
 from storage.mentions import people_named_in
+from storage.people import ensure_builtin_people, people_version
+
+# Building the hooks means indexing every person's names (a tenth of a second or more), so
+# they are kept per connection until the people directory changes.
+_built: weakref.WeakKeyDictionary[aiosqlite.Connection, tuple[str, list[AfterStore]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def article_hooks(conn: aiosqlite.Connection) -> list[AfterStore]:
     """Steps inside the transaction storing each new or edited story: its quotes, and the
     people and teams it names."""
-    return [await quote_hook(conn), await mention_hook(conn)]
+    await ensure_builtin_people(conn)
+    version = await people_version(conn)
+    cached = _built.get(conn)
+    if cached is not None and cached[0] == version:
+        return list(cached[1])
+    hooks = [await quote_hook(conn), await mention_hook(conn)]
+    _built[conn] = (version, hooks)
+    return list(hooks)
 
 
 async def story_people(conn: aiosqlite.Connection, article: Article) -> frozenset[str]:

@@ -135,6 +135,11 @@ async def merge_into_directory(
             existing[person.id] = merged
             changed.append(merged)
         await _write(conn, changed)
+        if changed:
+            await conn.execute(
+                "INSERT INTO bot_state (key, value) VALUES ('people_version', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
     return report
 
 
@@ -183,3 +188,10 @@ async def load_directory(
     people = await load_people(conn)
     mentions = await count_mentions(conn, people) if with_mentions else {}
     return PeopleDirectory(people, mentions)
+
+
+async def people_version(conn: aiosqlite.Connection) -> str:
+    """Changes whenever people are added or edited, so derived indexes know to rebuild."""
+    async with conn.execute("SELECT value FROM bot_state WHERE key = 'people_version'") as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else "0"
