@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MAX_STORY_AGE = timedelta(days=2)  # older stories are news no longer
 DUPLICATE_WINDOW = timedelta(days=3)
+# Discord enforces a message nonce for a few minutes; trust it for less than that.
+NONCE_TRUSTED_FOR = timedelta(minutes=2)
 REASON_QUEUED = "queued"
 REASON_BACKLOG = "too old / backlog"
 REASON_PAUSED = "paused"
@@ -170,6 +172,9 @@ class Delivery:
     nonce: str  # pass to Discord with enforce_nonce: a retried send returns the first message
     ping_role_id: int | None = None
     message_id: int | None = None  # set for edits
+    # An earlier send was cut short longer ago than Discord honours nonces, and may have
+    # been posted: the sender looks in the channel before posting again.
+    interrupted: bool = False
 
 
 def delivery_nonce(delivery_id: int) -> str:
@@ -339,7 +344,13 @@ class DeliveryWorker:
         async with self._round:
             report = WorkerReport()
             await skip_paused_guilds(self._conn)
-            due = await due_deliveries(self._conn, _iso(_utc(self._clock)), self._batch_size)
+            now = _utc(self._clock)
+            due = await due_deliveries(
+                self._conn,
+                _iso(now),
+                self._batch_size,
+                nonce_kept_since=_iso(now - NONCE_TRUSTED_FOR),
+            )
             by_channel: dict[int, list[DueDelivery]] = {}
             for item in due:
                 by_channel.setdefault(item.channel_id, []).append(item)
@@ -373,6 +384,7 @@ class DeliveryWorker:
             nonce=delivery_nonce(item.id),
             ping_role_id=item.ping_role_id,
             message_id=item.message_id,
+            interrupted=item.interrupted,
         )
         await self._pacer.acquire(item.channel_id)
         try:

@@ -63,6 +63,8 @@ class DiscordSender:
 
     async def send(self, delivery: Delivery) -> int:
         content, embed, mentions = story_message(delivery)
+        if delivery.interrupted and (posted := await self._already_posted(delivery, embed)):
+            return posted
         try:
             message = await self._channel(delivery.channel_id).send(
                 content=content, embed=embed, allowed_mentions=mentions, nonce=delivery.nonce
@@ -72,6 +74,23 @@ class DiscordSender:
         except (OSError, TimeoutError) as exc:
             raise TransientSendError(str(exc)) from exc
         return message.id
+
+    async def _already_posted(self, delivery: Delivery, embed: discord.Embed) -> int | None:
+        """The bot's own recent post of this story, if an interrupted send got through.
+
+        Only asked after a crash mid-send: the nonce covers a quick restart, this covers
+        one that came back after Discord stopped remembering the nonce.
+        """
+        me = self.bot.user
+        try:
+            async for message in self._channel(delivery.channel_id).history(limit=50):
+                if me is not None and message.author.id != me.id:
+                    continue
+                if any(e.title == embed.title and e.url == embed.url for e in message.embeds):
+                    return message.id
+        except discord.HTTPException:
+            log.info("cannot read channel %d's history; relying on the nonce", delivery.channel_id)
+        return None
 
     async def edit(self, delivery: Delivery, message_id: int) -> None:
         content, embed, mentions = story_message(delivery)

@@ -37,6 +37,9 @@ class DueDelivery:
     message_id: int | None
     attempts: int
     ping_role_id: int | None
+    # Left 'sending' for longer than Discord keeps nonces: an earlier send may have been
+    # posted, and a retry's nonce would no longer stop a second post.
+    interrupted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,9 @@ async def skip_paused_guilds(conn: aiosqlite.Connection) -> int:
         return cursor.rowcount
 
 
-async def due_deliveries(conn: aiosqlite.Connection, now: str, limit: int) -> list[DueDelivery]:
+async def due_deliveries(
+    conn: aiosqlite.Connection, now: str, limit: int, *, nonce_kept_since: str | None = None
+) -> list[DueDelivery]:
     """Posts and edits whose time has come, oldest first.
 
     'sending' rows are included: they were interrupted (the worker finishes every send it
@@ -144,14 +149,17 @@ async def due_deliveries(conn: aiosqlite.Connection, now: str, limit: int) -> li
     """
     async with conn.execute(
         "SELECT d.id, CASE WHEN d.status = 'sent' THEN 'edit' ELSE 'send' END, d.article_id, "
-        "d.guild_id, d.channel_id, d.message_id, d.attempts, s.ping_role_id "
+        "d.guild_id, d.channel_id, d.message_id, d.attempts, s.ping_role_id, "
+        "d.status = 'sending' AND d.updated_at < coalesce(?, '') "
         "FROM deliveries AS d LEFT JOIN guild_settings AS s ON s.guild_id = d.guild_id "
         "WHERE (d.status IN ('pending', 'sending') OR (d.status = 'sent' AND d.edit_pending = 1)) "
         "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
         "AND coalesce(s.paused, 0) = 0 ORDER BY d.id LIMIT ?",
-        (now, limit),
+        (nonce_kept_since, now, limit),
     ) as cursor:
-        return [DueDelivery(*row) for row in await cursor.fetchall()]
+        return [
+            DueDelivery(*row[:-1], interrupted=bool(row[-1])) for row in await cursor.fetchall()
+        ]
 
 
 async def mark_sending(conn: aiosqlite.Connection, delivery_id: int) -> None:

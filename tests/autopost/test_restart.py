@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import cast
 
 from bot.app import PaddockBot
-from bot.delivery import DeliveryPacer, DeliveryWorker
+from bot.delivery import Delivery, DeliveryPacer, DeliveryWorker, delivery_nonce
 from bot.emulator import Channel, RateLimitConfig
 from cogs.autopost import AutoPost, DiscordSender
+from storage.articles import get_article
 from storage.db import connect
+from storage.deliveries import due_deliveries, mark_sending
 from tests.autopost.conftest import (
     Newsroom,
     paddock_settings,
@@ -114,3 +116,41 @@ async def test_a_restart_mid_batch_posts_every_story_once_per_channel(
         r.body["nonce"] for r in harness.emulator.requests_to(SEND) if r.status == 200
     )
     assert [nonce for nonce, times in accepted.items() if times > 1]
+
+
+async def test_a_send_cut_short_for_longer_than_discord_keeps_nonces_is_not_repeated(
+    room: Newsroom,
+) -> None:
+    room.cog.deliver.cancel()
+    room.harness.emulator.state.nonce_window = 0.0  # Discord no longer remembers the nonce
+    await room.add_feed("/feeds/late.xml", [story(1, hours=1)])
+    await room.poll()
+    db = room.bot.db
+    [due] = await due_deliveries(db, "9999", 10)
+    article = await get_article(db, due.article_id)
+    assert article is not None
+    # The crash: the row was marked 'sending' and Discord took the post, but Paddock died
+    # before recording it, and stayed down for longer than Discord keeps the nonce.
+    await mark_sending(db, due.id)
+    await db.execute(
+        "UPDATE deliveries SET updated_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
+        (due.id,),
+    )
+    await db.commit()
+    sender = DiscordSender(room.bot)
+    delivery = Delivery(
+        id=due.id,
+        kind="send",
+        guild_id=due.guild_id,
+        channel_id=due.channel_id,
+        article=article,
+        nonce=delivery_nonce(due.id),
+    )
+    posted = await sender.send(delivery)
+
+    report = await room.deliver()
+
+    assert report.sent == [due.id]
+    assert [m.id for m in room.posts()] == [posted]
+    [outcome] = (await room.outcomes()).values()
+    assert outcome.status == "sent" and outcome.message_id == posted
