@@ -106,6 +106,7 @@ class PeopleDirectory:
         self._numbers: dict[int, list[str]] = {}
         self._teams: set[str] = set()
         self._places: set[str] = set()
+        self._short_choices: dict[tuple[str, int], list[tuple[str, str]]] = {}
         self._build()
 
     # ---- building -----------------------------------------------------------------------
@@ -246,9 +247,18 @@ class PeopleDirectory:
         """Up to ``limit`` (label, id) choices for what has been typed so far."""
         if not text.strip():
             return [(self._labels[p.id], p.id) for p in self.default_choices(limit)]
+        # One or two letters match hundreds of names; the directory never changes once
+        # built, so those answers are worked out once and kept.
+        short = len(text.strip()) <= 2
+        key = (text.strip().casefold(), limit)
+        if short and key in self._short_choices:
+            return list(self._short_choices[key])
         qualities = self._match(text, prefix_from=1)
         ranked = self._rank(text, qualities, limit)
-        return [(self._labels[m.person.id], m.person.id) for m in ranked.matches]
+        choices = [(self._labels[m.person.id], m.person.id) for m in ranked.matches]
+        if short:
+            self._short_choices[key] = choices
+        return choices
 
     def default_choices(self, limit: int = 25) -> list[Person]:
         """This season's drivers, then its bosses, most mentioned and most prominent first."""
