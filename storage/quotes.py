@@ -119,14 +119,16 @@ async def quotes_by_person(
         )
         params: tuple[object, ...] = (person_id, limit)
     else:
+        # The word match runs once, as a set; joined instead, SQLite walks the person's
+        # quotes and runs the MATCH again for each of them.
         sql = (
-            f"SELECT {_COLUMNS} FROM quotes_fts "  # noqa: S608 - constant columns
-            "JOIN quotes AS q ON q.id = quotes_fts.rowid "
+            f"SELECT {_COLUMNS} FROM quotes AS q "  # noqa: S608 - constant columns
             "JOIN articles AS a ON a.id = q.article_id "
-            "WHERE quotes_fts MATCH ? AND q.person_id = ? "
+            "WHERE q.person_id = ? "
+            "AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) "
             "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
         )
-        params = (query, person_id, limit)
+        params = (person_id, query, limit)
     async with conn.execute(sql, params) as cursor:
         return [_quote(row) for row in await cursor.fetchall()]
 
