@@ -1,24 +1,34 @@
 """Throughput of quote extraction and attribution on one core.
 
-Run from the project root: ``python -m bench.bench_quotes [--rounds N]``. It reads the
-development corpus beside the project (``../shared/corpus``), builds the speaker index from
-the packaged people list plus F1DB when present, and reports articles per second.
+Run from the project root: ``taskset -c 0 python -m bench.bench_quotes [--runs N]``. It
+builds the speaker index from the packaged people list plus F1DB when present and reports,
+for three sets of articles, the median over several runs of articles per second of this
+process's CPU time (steadier than the wall clock on a shared machine):
+
+- corpus: the development corpus beside the project (``../shared/corpus``) as it is;
+- long: corpus articles joined until each has at least 700 words;
+- synthetic: the import benchmark's generated stories of 400-900 words (bench/corpus.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
 from pathlib import Path
 
+from bench.corpus import CorpusWriter, cast_from
+from bot.articles import article_text
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
-from bot.quotes import extract_quotes
+from bot.quotes import article_year, extract_quotes, word_count
 from bot.resolver import PeopleDirectory
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+LONG_WORDS = 700
+SYNTHETIC = 300
 
 
 def load_people() -> list[Person]:
@@ -39,31 +49,70 @@ def load_texts() -> list[str]:
     return texts
 
 
+def long_texts(texts: list[str], words: int = LONG_WORDS) -> list[str]:
+    """Corpus articles joined in order until each reaches ``words`` words; every article is
+    used once as a starting point so the set is as varied as the corpus."""
+    joined = []
+    for first in range(len(texts)):
+        parts: list[str] = []
+        count = 0
+        k = first
+        while count < words:
+            parts.append(texts[k % len(texts)])
+            count += word_count(texts[k % len(texts)])
+            k += 1
+        joined.append("\n\n".join(parts))
+    return joined
+
+
+def synthetic_texts(people: list[Person], count: int = SYNTHETIC) -> list[tuple[str, int | None]]:
+    """The import benchmark's stories, as import extracts them: title and body, dated."""
+    articles = []
+    for story in CorpusWriter(cast_from(people)).articles(0, count):
+        text = article_text(story.parsed.title, story.parsed.body)
+        articles.append((text, article_year(text, story.parsed.published_at)))
+    return articles
+
+
+def measure(
+    articles: list[tuple[str, int | None]], index: SpeakerIndex, runs: int, rounds: int
+) -> tuple[float, int]:
+    """Median articles per CPU second over ``runs`` timed runs of ``rounds`` passes each,
+    after one untimed pass that fills the index's caches the way a long import would."""
+    quotes = sum(len(extract_quotes(text, index, year=year)) for text, year in articles)
+    rates = []
+    for _ in range(runs):
+        started = time.process_time()
+        for _ in range(rounds):
+            for text, year in articles:
+                extract_quotes(text, index, year=year)
+        rates.append(len(articles) * rounds / (time.process_time() - started))
+    return statistics.median(rates), quotes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=10, help="passes over the corpus")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs; the median is reported")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the set per run")
     args = parser.parse_args()
     people = load_people()
-    directory = PeopleDirectory(people)
-    index = SpeakerIndex(people, directory.prominence)
+    index = SpeakerIndex(people, PeopleDirectory(people).prominence)
     texts = load_texts()
     if not texts:
         raise SystemExit(f"no articles found under {SHARED / 'corpus'}")
-    started = time.perf_counter()
-    first_round = 0.0
-    quotes = 0
-    for round_number in range(args.rounds):
-        for text in texts:
-            quotes += len(extract_quotes(text, index))
-        if round_number == 0:
-            first_round = time.perf_counter() - started
-    elapsed = time.perf_counter() - started
-    articles = len(texts) * args.rounds
-    print(
-        f"quote extraction + attribution: {articles / elapsed:.0f} articles/s "
-        f"({articles} articles, {quotes} quotes, {elapsed:.2f} s; first pass "
-        f"{len(texts) / first_round:.0f} articles/s; {len(people)} people)"
-    )
+    sets = {
+        "corpus": [(text, None) for text in texts],
+        f"long (>= {LONG_WORDS} words)": [(text, None) for text in long_texts(texts)],
+        "synthetic": synthetic_texts(people),
+    }
+    for label, batch in sets.items():
+        words = statistics.mean(word_count(text) for text, _ in batch)
+        rate, quotes = measure(batch, index, args.runs, args.rounds)
+        print(
+            f"quote extraction + attribution, {label}: {rate:.0f} articles/s median of "
+            f"{args.runs} runs ({len(batch)} articles averaging {words:.0f} words, "
+            f"{quotes} quotes per pass; {len(people)} people)"
+        )
 
 
 if __name__ == "__main__":

@@ -273,8 +273,9 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
     """Best matches for ``words``: every word first, then any word; BM25 with recency ties.
 
     Ranking costs time for every story that matches, and a common word matches a third of
-    the archive, so the most recently stored stories are ranked first (``_SEARCH_WINDOWS``);
-    older ones only when the recent ones hold fewer than ``limit`` matches.
+    the archive, so the most recently stored stories are ranked first (``_SEARCH_WINDOWS``),
+    widening while they hold fewer than ``limit`` matches, and to the whole archive only
+    when the widest recent window holds none.
     """
     for any_word in (False, True):
         query = fts_query(words, any_word=any_word)
@@ -284,7 +285,7 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
             row = await cursor.fetchone()
         newest = row[0] if row else 0
         rows: list[aiosqlite.Row] = []
-        for window in _SEARCH_WINDOWS:
+        for position, window in enumerate(_SEARCH_WINDOWS):
             after = max(0, newest - window) if window else 0
             # Rank inside FTS5 and fetch only the few winners' rows; a join before the
             # ORDER BY would read every matching story's row to sort on its date.
@@ -297,7 +298,10 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
                 (query, after, limit),
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            if len(rows) >= limit or not after:
+            # The whole archive only when the widest recent window found nothing: intersecting
+            # common words across every story is what makes a search slow.
+            widest_recent = position == len(_SEARCH_WINDOWS) - 2
+            if len(rows) >= limit or not after or (rows and widest_recent):
                 break
         if rows:
             return [article_from_row(row) for row in rows]

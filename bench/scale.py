@@ -1,0 +1,335 @@
+"""Build the archive tier by tier and time every command at the service layer.
+
+The database grows in place: the 10k tier is the 1k tier plus 9,000 stories, so the three
+tiers cost one 100k import. Each tier ends with ``PIPELINE_SAMPLE`` stories imported through
+the bot's own pipeline (store, quote extraction, mentions, full-text index); that is the
+import throughput reported. The stories before them go in through the same batch API with
+the quotes the generator wrote instead of extracting them again, a batch per transaction
+(``bulk_load``): the extractor is the slowest step by far, and running it over 100k stories
+would make one run of the benchmark take a quarter of an hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from bench.corpus import CorpusWriter, SyntheticArticle, batches, cast_from
+from bench.timing import Latency, sample_async
+from bot.f1db import read_f1db
+from bot.ingest import ingest_articles
+from bot.mentions import MentionFinder, mention_finder
+from bot.people_service import PeopleService, people_service
+from bot.pipeline import article_hooks
+from bot.stories import find_stories, latest_stories, team_subject, words_subject
+from storage.archive import add_known_quotes, bulk_cache
+from storage.articles import article_stats, search_articles, store_articles
+from storage.db import connect, transaction
+from storage.mentions import ArticleMentions, store_mentions
+from storage.people import ensure_builtin_people, load_people, merge_into_directory
+from storage.quotes import NewQuote, count_quotes
+from storage.search_baseline import substring_search
+
+PIPELINE_SAMPLE = 1000
+BULK_BATCH = 500
+BULK_CACHE_MIB = 256
+PIPELINE_BATCH = 200
+SAMPLES = 200
+COMMAND_BUDGET_SECONDS = 4.0
+BASELINE_BUDGET_SECONDS = 4.0
+
+# What fans pass to each command; a mix of the common and the awkward.
+LATEST_ABOUT: tuple[str | None, ...] = (
+    None,
+    "verstappen",
+    None,
+    "Lewis Hamilton",
+    "Ferrari",
+    "toto",
+    None,
+    "McLaren",
+    "norris",
+    "safety car",
+    "leclerc",
+    "rain",
+)
+QUOTE_PEOPLE: tuple[str | None, ...] = (
+    "verstappen",
+    "hamilton",
+    "leclerc",
+    "norris",
+    "alonso",
+    "toto wolff",
+    "russell",
+    "piastri",
+    "sainz",
+    "checo",
+)
+# /quote with about: person|words.
+QUOTE_ABOUT: tuple[str | None, ...] = (
+    "leclerc|pace",
+    "russell|upgrades",
+    "verstappen|safety car",
+    "norris|monaco",
+    "hamilton|proud team",
+)
+STORY_WORDS: tuple[str | None, ...] = (
+    "Monaco crash",
+    "tyre degradation",
+    "Verstappen Monza",
+    "safety car restart",
+    "upgrade package Silverstone",
+    "porpoising",
+    "contract talks Hamilton",
+    "banana",
+)
+DRIVERS: tuple[str | None, ...] = (
+    "Max Verstappen",
+    "hamilton",
+    "leclerc",
+    "lando norris",
+    "alonso",
+    "toto wolff",
+    "oscar piastri",
+    "hulkenberg",
+    "checo",
+    "gasly",
+)
+PARTIALS: tuple[str | None, ...] = (
+    "",
+    "v",
+    "ver",
+    "verst",
+    "ham",
+    "lec",
+    "nor",
+    "to",
+    "sch",
+    "pia",
+    "alo",
+    "44",
+    "ch",
+    "hulk",
+)
+COMMANDS = ("latest", "quote", "quote about", "story", "driver", "autocomplete")
+
+
+@dataclass(slots=True)
+class Tier:
+    size: int
+    pipeline_articles_per_s: float = 0.0
+    bulk_articles_per_s: float = 0.0
+    database_bytes: int = 0
+    quotes: int = 0
+    directory_load_ms: float = 0.0
+    service: dict[str, Latency] = field(default_factory=dict)
+    baselines: dict[str, Latency] = field(default_factory=dict)
+    e2e: dict[str, Latency] = field(default_factory=dict)
+    bot_rss_mb: float = 0.0
+    bot_ready_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "import_pipeline_articles_per_s": round(self.pipeline_articles_per_s, 1),
+            "import_bulk_articles_per_s": round(self.bulk_articles_per_s, 1),
+            "database_bytes": self.database_bytes,
+            "database_mb_per_1k_articles": round(self.database_bytes / self.size * 1000 / 2**20, 2),
+            "quotes": self.quotes,
+            "directory_load_ms": round(self.directory_load_ms, 1),
+            "service": {name: lat.as_dict() for name, lat in self.service.items()},
+            "baselines": {name: lat.as_dict() for name, lat in self.baselines.items()},
+            "end_to_end": {name: lat.as_dict() for name, lat in self.e2e.items()},
+            "bot_rss_mb": round(self.bot_rss_mb, 1),
+            "bot_ready_s": round(self.bot_ready_s, 2),
+        }
+
+
+async def load_people_into(conn: aiosqlite.Connection, f1db: Path) -> None:
+    await ensure_builtin_people(conn)
+    await merge_into_directory(conn, read_f1db(f1db).people, incoming_wins=True)
+
+
+async def bulk_load(
+    conn: aiosqlite.Connection, batch: Sequence[SyntheticArticle], finder: MentionFinder
+) -> None:
+    """Stories with the quotes the generator wrote and the names they mention, a batch per
+    transaction and a few statements per batch."""
+    async with transaction(conn):
+        storing = asyncio.create_task(store_articles(conn, [item.parsed for item in batch]))
+        subjects: list[frozenset[str]] = []
+        for item in batch:
+            subjects.append(frozenset(finder.find(item.parsed.full_text)))
+            # Lets the store advance between stories: SQLite indexes the batch in its own
+            # thread while this one looks for names.
+            await asyncio.sleep(0)
+        stored = await storing
+        quotes = [
+            (result, NewQuote(q.text, q.person_id, q.paragraph, q.start, q.end, "said"))
+            for result, item in zip(stored, batch, strict=True)
+            if result.created
+            for q in item.quotes
+        ]
+        await add_known_quotes(conn, quotes)
+        found = [
+            ArticleMentions(result.article.id, result.article.date, names)
+            for result, names in zip(stored, subjects, strict=True)
+            if result.created
+        ]
+        await store_mentions(conn, found, finder.version)
+
+
+async def grow(
+    conn: aiosqlite.Connection, writer: CorpusWriter, start: int, stop: int
+) -> tuple[float, float]:
+    """Import stories ``start`` .. ``stop - 1``; returns (bulk, pipeline) articles per second.
+
+    Only the time inside ``ingest_articles`` counts: generating the stories is not import.
+    """
+    sample = min(PIPELINE_SAMPLE, stop - start)
+    bulk_stop = stop - sample
+    finder = mention_finder(await load_people(conn))
+    bulk_seconds = 0.0
+    async with bulk_cache(conn, BULK_CACHE_MIB):
+        for batch in batches(writer, start, bulk_stop, BULK_BATCH):
+            began = time.perf_counter()
+            await bulk_load(conn, batch, finder)
+            bulk_seconds += time.perf_counter() - began
+    pipeline = await article_hooks(conn)
+    pipeline_seconds = 0.0
+    for first in range(bulk_stop, stop, PIPELINE_BATCH):
+        batch = list(writer.articles(first, min(PIPELINE_BATCH, stop - first)))
+        began = time.perf_counter()
+        await ingest_articles(conn, [item.parsed for item in batch], pipeline)
+        pipeline_seconds += time.perf_counter() - began
+    bulk_rate = (bulk_stop - start) / bulk_seconds if bulk_seconds else 0.0
+    return bulk_rate, sample / pipeline_seconds
+
+
+def _split(text: str | None) -> tuple[str, str | None]:
+    who, _, about = (text or "").partition("|")
+    return who, about or None
+
+
+async def time_commands(conn: aiosqlite.Connection, people: PeopleService) -> dict[str, Latency]:
+    """Each command as its cog runs it, minus the embed: resolve, query, shape the reply."""
+
+    async def latest(about: str | None) -> object:
+        subject = None
+        if about:
+            subject = people.subject_for(about) or team_subject(about) or words_subject(about)
+        return await latest_stories(conn, 5, subject)
+
+    async def quote(text: str | None) -> object:
+        who, about = _split(text)
+        return await people.quotes(conn, people.resolve_one(who), about)
+
+    async def story(words: str | None) -> object:
+        matches = await find_stories(conn, words or "")
+        if matches:
+            await people.story_details(conn, matches[0])
+        return matches
+
+    async def driver(name: str | None) -> object:
+        return await people.profile(conn, people.resolve_one(name or ""))
+
+    async def autocomplete(text: str | None) -> object:
+        return people.autocomplete(text or "", 25)
+
+    calls = {
+        "latest": (latest, LATEST_ABOUT),
+        "quote": (quote, QUOTE_PEOPLE),
+        "quote about": (quote, QUOTE_ABOUT),
+        "story": (story, STORY_WORDS),
+        "driver": (driver, DRIVERS),
+        "autocomplete": (autocomplete, PARTIALS),
+    }
+    results: dict[str, Latency] = {}
+    for name, (call, inputs) in calls.items():
+        # One untimed pass warms the page cache as a running bot's would be.
+        for text in inputs:
+            await call(text)
+        results[name] = await sample_async(
+            call, inputs, samples=SAMPLES, budget_seconds=COMMAND_BUDGET_SECONDS
+        )
+    return results
+
+
+async def time_baselines(conn: aiosqlite.Connection, people: PeopleService) -> dict[str, Latency]:
+    """Naive ways to do what the bot does, timed in the same run on the same data."""
+    words = [w for w in STORY_WORDS if w]
+
+    async def fts(text: str | None) -> object:
+        return await search_articles(conn, text or "", 10)
+
+    async def like(text: str | None) -> object:
+        return await substring_search(conn, text or "", 10)
+
+    names: list[str] = []
+    for person in people.directory:
+        names.append(person.name)
+        names.extend(person.aliases)
+    queries = [q for q in DRIVERS if q]
+
+    async def resolver(text: str | None) -> object:
+        return people.directory.resolve(text or "")
+
+    async def extract_one(text: str | None) -> object:
+        return process.extractOne(text or "", names, scorer=fuzz.WRatio)
+
+    return {
+        "search_fts5": await sample_async(
+            fts, words, samples=SAMPLES, budget_seconds=BASELINE_BUDGET_SECONDS
+        ),
+        "search_like": await sample_async(
+            like, words, samples=SAMPLES, budget_seconds=BASELINE_BUDGET_SECONDS
+        ),
+        "names_resolver": await sample_async(
+            resolver, queries, samples=SAMPLES, budget_seconds=BASELINE_BUDGET_SECONDS
+        ),
+        "names_rapidfuzz_extractone": await sample_async(
+            extract_one, queries, samples=SAMPLES, budget_seconds=BASELINE_BUDGET_SECONDS
+        ),
+    }
+
+
+async def measure_tier(database: Path, tier: Tier) -> None:
+    """Service-layer figures on a fresh connection, as a bot that has just started sees it."""
+    async with connect(database) as conn:
+        began = time.perf_counter()
+        people = await people_service(conn)
+        tier.directory_load_ms = (time.perf_counter() - began) * 1000
+        tier.service = await time_commands(conn, people)
+        tier.baselines = await time_baselines(conn, people)
+        stats = await article_stats(conn)
+        tier.database_bytes = stats.database_bytes
+        tier.quotes = await count_quotes(conn)
+
+
+async def build_tiers(
+    database: Path, f1db: Path, sizes: Sequence[int], *, seed: int, on_tier: Any
+) -> list[Tier]:
+    """Grow the archive to each size in turn; ``on_tier(tier)`` runs once each is measured."""
+    tiers: list[Tier] = []
+    async with connect(database) as conn:
+        await load_people_into(conn, f1db)
+        writer = CorpusWriter(cast_from(await load_people(conn)), seed=seed)
+    stored = 0
+    for size in sorted(sizes):
+        tier = Tier(size)
+        async with connect(database) as conn:
+            tier.bulk_articles_per_s, tier.pipeline_articles_per_s = await grow(
+                conn, writer, stored, size
+            )
+        stored = size
+        await measure_tier(database, tier)
+        await on_tier(tier)
+        tiers.append(tier)
+    return tiers

@@ -1,0 +1,158 @@
+"""Storage that keeps commands fast on a large archive: batch import, the mentions index,
+windowed search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+import storage.articles
+from bot.articles import ParsedArticle
+from bot.f1db import read_f1db
+from bot.ingest import ingest_articles
+from bot.mention_service import mention_hook
+from bot.people_service import people_service
+from bot.stories import latest_stories, team_subject, words_subject
+from storage.articles import latest_mentioning, search_articles, store_article, store_articles
+from storage.db import transaction
+from storage.mentions import latest_about, mention_counts
+from storage.people import (
+    count_mentions,
+    ensure_builtin_people,
+    load_people,
+    merge_into_directory,
+)
+
+
+def story(title: str, body: str, day: int) -> ParsedArticle:
+    return ParsedArticle(
+        title=title,
+        body=body,
+        url=f"https://news.example/{day}/{title.lower().replace(' ', '-')}",
+        published_at=f"2025-03-{day:02d}T12:00:00+00:00",
+    )
+
+
+async def test_batch_store_matches_one_by_one_and_skips_repeats(db: aiosqlite.Connection) -> None:
+    first = story("Norris on pole", "Lando Norris beat Oscar Piastri.", 1)
+    async with transaction(db):
+        await store_article(db, first)
+        results = await store_articles(
+            db,
+            [
+                story("Leclerc wins", "Charles Leclerc won in Monaco.", 2),
+                first,
+                story("Leclerc wins", "Charles Leclerc won in Monaco.", 2),
+                story("Alonso fourth", "Fernando Alonso was fourth.", 3),
+            ],
+        )
+
+    assert [(r.created, r.updated) for r in results] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (True, False),
+    ]
+    assert results[2].article.id == results[0].article.id
+    assert [a.title for a in await search_articles(db, "Monaco")] == ["Leclerc wins"]
+    assert (await search_articles(db, "Alonso"))[0].id == results[3].article.id
+
+
+async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.Connection) -> None:
+    await ensure_builtin_people(db)
+    hooks = [await mention_hook(db)]
+    await ingest_articles(
+        db,
+        [
+            story("Verstappen wins", "Max Verstappen won for Red Bull.", 3),
+            story("Hamilton's day", "Lewis Hamilton was second; Verstappen had led.", 9),
+            story("Norris on pole", "Lando Norris took pole for McLaren.", 5),
+        ],
+        hooks,
+    )
+
+    about_max = await latest_about(db, "max-verstappen", 5)
+    assert [a.title for a in about_max] == ["Hamilton's day", "Verstappen wins"]
+    assert [a.title for a in await latest_about(db, "team:red-bull")] == ["Verstappen wins"]
+    assert (await mention_counts(db))["lando-norris"] == 1
+
+    people = await people_service(db)
+    subject = people.subject_for("verstappen")
+    assert subject is not None and subject.mention_id == "max-verstappen"
+    latest = await latest_stories(db, 5, subject)
+    assert [a.title for a in latest.articles] == ["Hamilton's day", "Verstappen wins"]
+    team = team_subject("mclaren")
+    assert team is not None
+    assert [a.title for a in (await latest_stories(db, 5, team)).articles] == ["Norris on pole"]
+    profile = await people.profile(db, people.resolve_one("hamilton"))
+    assert [a.title for a in profile.stories] == ["Hamilton's day"]
+
+
+async def test_stories_stored_without_the_hook_are_scanned_at_start_up(
+    db: aiosqlite.Connection,
+) -> None:
+    await ensure_builtin_people(db)
+    async with transaction(db):
+        await store_article(db, story("Piastri wins", "Oscar Piastri won in Bahrain.", 4))
+    assert await latest_about(db, "oscar-piastri") == []
+
+    counts = await count_mentions(db, await load_people(db))
+
+    assert counts["oscar-piastri"] == 1
+    assert [a.title for a in await latest_about(db, "oscar-piastri")] == ["Piastri wins"]
+
+
+async def test_an_old_driver_is_not_mentioned_by_a_common_word_that_is_his_surname(
+    db: aiosqlite.Connection, shared_dir: Path
+) -> None:
+    await ensure_builtin_people(db)
+    f1db = read_f1db(shared_dir / "data" / "f1db").people
+    await merge_into_directory(db, f1db, incoming_wins=True)
+    people = await load_people(db)
+    assert {"carlos-pace", "paddy-driver"} <= {p.id for p in people}
+    await ingest_articles(
+        db,
+        [story("Race pace", "The pace was strong, said the driver.", 6)],
+        [await mention_hook(db)],
+    )
+    assert await count_mentions(db, people) == {}
+
+
+async def test_latest_mentioning_words_sorts_recent_matches_by_date(
+    db: aiosqlite.Connection,
+) -> None:
+    await ingest_articles(
+        db,
+        [
+            story("Wet race", "Rain fell all afternoon.", 20),
+            story("Dry race", "Sunshine all day.", 21),
+            story("Early rain", "Rain in practice.", 2),
+        ],
+    )
+    subject = words_subject("rain")
+    assert subject is not None and subject.mention_id is None
+    found = await latest_mentioning(db, subject.phrases, 5)
+    assert [a.title for a in found] == ["Wet race", "Early rain"]
+
+
+async def test_search_ranks_recent_stories_first_and_widens_when_they_hold_none(
+    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.articles, "_SEARCH_WINDOWS", (2, None))
+    await ingest_articles(
+        db,
+        [
+            story("Monaco classic", "Monaco Monaco Monaco, the classic.", 1),
+            story("Monaco again", "A quiet Monaco weekend.", 2),
+            story("Monaco preview", "Previewing Monaco.", 3),
+            story("Imola", "Nothing about the principality.", 4),
+        ],
+    )
+    # The two most recently stored stories hold one match: that is enough for one result,
+    # and short of two the search stays there rather than rank the whole archive.
+    assert [a.title for a in await search_articles(db, "Monaco", limit=1)] == ["Monaco preview"]
+    assert [a.title for a in await search_articles(db, "Monaco", limit=2)] == ["Monaco preview"]
+    # Nothing recent matches: the whole archive is searched.
+    assert [a.title for a in await search_articles(db, "classic")] == ["Monaco classic"]
