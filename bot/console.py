@@ -118,6 +118,16 @@ def render_reply(reply: Reply, width: int = 88, names: dict[str, str] | None = N
 
 
 _MENTION = re.compile(r"<(?:#|@&|@!?)\d+>")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ESCAPED = re.compile(r"\\([*_~|>`\\\[\]()#-])")
+
+
+def readable(text: str) -> str:
+    """Discord markdown as plain terminal text: links as "title (url)", no ** or escapes."""
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+    text = _BOLD.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text)
 
 
 def _reply_lines(reply: Reply, width: int) -> list[str]:
@@ -128,21 +138,22 @@ def _reply_lines(reply: Reply, width: int) -> list[str]:
     if reply.error:
         lines.append(f"!! {reply.error}")
     if reply.content:
-        lines.append(textwrap.fill(reply.content, width, replace_whitespace=False))
+        lines.append(textwrap.fill(readable(reply.content), width, replace_whitespace=False))
     for embed in reply.embeds:
         if author := embed.get("author", {}).get("name"):
             lines.append(f"  {author}")
         if title := embed.get("title"):
-            lines.append(f"  ▌ {title}")
+            lines.append(f"  ▌ {readable(title)}")
         if url := embed.get("url"):
             lines.append(f"    {url}")
         if description := embed.get("description"):
-            for paragraph in description.split("\n"):
+            for paragraph in readable(description).split("\n"):
                 wrapped = textwrap.fill(paragraph, width - 4) if paragraph else ""
                 lines.append(textwrap.indent(wrapped, "    ") if wrapped else "")
         for item in embed.get("fields", []):
             lines.append(f"    {item['name']}:")
-            lines.append(textwrap.indent(textwrap.fill(item["value"], width - 6), "      "))
+            for paragraph in readable(item["value"]).split("\n"):
+                lines.append(textwrap.indent(textwrap.fill(paragraph, width - 6), "      "))
         if footer := embed.get("footer", {}).get("text"):
             lines.append(f"    — {footer}")
     for choice in reply.choices:
@@ -447,8 +458,9 @@ async def run_console(
         return answer in ("", "y", "yes")
 
     if settings.log_level != "DEBUG":
-        # discord.py's connection chatter means nothing on a pretend server.
-        logging.getLogger("discord").setLevel(logging.ERROR)
+        # Log lines would land in the middle of the replies; /paddock status shows what
+        # the feeds and deliveries are doing, and PADDOCK_LOG_LEVEL=DEBUG brings logs back.
+        logging.getLogger().setLevel(logging.ERROR)
     note = await load_demo_if_empty(settings, ask=ask)
     if note:
         print(note, file=sys.stderr)

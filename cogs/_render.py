@@ -36,6 +36,12 @@ def plain(text: str, limit: int) -> str:
     return clip(discord.utils.escape_mentions(cleaned), limit)
 
 
+def quoted(text: str, limit: int) -> str:
+    """A quote between curly marks, without the comma that led into "…, he said"."""
+    words = safe(text.strip().rstrip(",;:–— ").strip())
+    return f"“{clip(words, limit - 2)}”"
+
+
 def echo(text: str, limit: int = 60) -> str:
     """What the user typed, quoted back in a message: one line, short, inert."""
     return safe(" ".join(text.split()), limit)

@@ -29,6 +29,7 @@ from cogs._render import (
     list_embed,
     notice_embed,
     page_embed,
+    quoted,
     safe,
 )
 from cogs._views import PagedView
@@ -81,7 +82,7 @@ async def story_embed(bot: PaddockBot, article: Article, index: int, count: int)
         text, speaker = details.key_quote
         embed.add_field(
             name=f"Key quote — {speaker}" if speaker else "Key quote",
-            value=clip(f"“{safe(text)}”", FIELD_LIMIT),
+            value=quoted(text, FIELD_LIMIT),
             inline=False,
         )
     add_link_field(embed, article)

@@ -16,6 +16,7 @@ from cogs._render import (
     clip,
     link,
     notice_embed,
+    quoted,
     safe,
     source_embed,
 )
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def quote_embed(person: Person, quote: StoredQuote) -> discord.Embed:
-    embed = discord.Embed(description=clip(f"“{safe(quote.text)}”", 4096), colour=EMBED_COLOUR)
+    embed = discord.Embed(description=quoted(quote.text, 4096), colour=EMBED_COLOUR)
     stint = person.latest_stint
     team = f" · {stint.team}" if stint and stint.team else ""
     embed.set_author(name=clip(f"{person.name}{team} · {quote.said_at[:10]}", 256))
@@ -110,7 +111,7 @@ def profile_embed(person: Person, profile: Profile) -> discord.Embed:
         quote = profile.latest_quote
         embed.add_field(
             name=f"Latest quote · {quote.said_at[:10]}",
-            value=clip(f"“{safe(quote.text)}”", FIELD_LIMIT),
+            value=quoted(quote.text, FIELD_LIMIT),
             inline=False,
         )
     return embed
