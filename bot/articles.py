@@ -103,9 +103,13 @@ def normalise_timestamp(value: str | datetime | None) -> str | None:
 
 def content_hash(title: str, body: str) -> str:
     """Same words, same hash: case, accents and spacing do not make a story new."""
-    plain = unicodedata.normalize("NFKC", f"{title}\n{body}").casefold()
-    plain = _SPACE.sub(" ", plain).strip()
-    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+    plain = f"{title}\n{body}"
+    # NFKC leaves ASCII as it is and casefold is lower() there, so most stories skip both
+    # full Unicode passes and still hash exactly as they would through them.
+    plain = plain.lower() if plain.isascii() else unicodedata.normalize("NFKC", plain).casefold()
+    # str.split() splits on the same Unicode whitespace as ``\s+`` and drops the ends,
+    # without a regex pass over the whole text.
+    return hashlib.sha256(" ".join(plain.split()).encode("utf-8")).hexdigest()
 
 
 def paragraphs(body: str) -> list[str]:

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
-from bot.ingest import AfterStore
+from bot.ingest import BatchStep
 from bot.mentions import mention_finder
 from storage.articles import StoreResult
-from storage.mentions import index_article_mentions
+from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people
 
 
-async def mention_hook(conn: aiosqlite.Connection) -> AfterStore:
-    """A step for the import pipeline: the people and teams each new or edited story names."""
+async def mention_hook(conn: aiosqlite.Connection) -> BatchStep:
+    """A step for the import pipeline: the people and teams each new or edited story names,
+    written for the whole batch at once."""
     await ensure_builtin_people(conn)
     finder = mention_finder(await load_people(conn))
 
-    async def store_mentions(conn: aiosqlite.Connection, result: StoreResult) -> None:
-        await index_article_mentions(conn, result.article, finder)
+    async def store_batch_mentions(
+        conn: aiosqlite.Connection, results: Sequence[StoreResult]
+    ) -> None:
+        found = [
+            ArticleMentions(
+                result.article.id,
+                result.article.date,
+                frozenset(finder.find(result.article.full_text)),
+            )
+            for result in results
+        ]
+        new = {result.article.id for result in results if result.created}
+        await store_mentions(conn, found, finder.version, new=new)
 
-    return store_mentions
+    return BatchStep(store_batch_mentions)

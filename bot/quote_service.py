@@ -6,18 +6,19 @@ run; building it costs far more than extracting one article's quotes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.articles import article_text
-from bot.ingest import AfterStore
+from bot.ingest import BatchStep
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import article_year, extract_quotes
 from storage.articles import StoreResult, article_ids, get_article
 from storage.db import transaction
 from storage.people import load_directory
-from storage.quotes import NewQuote, replace_article_quotes
+from storage.quotes import ArticleQuotes, NewQuote, replace_article_quotes, replace_quotes
 
 # Articles re-extracted per transaction: small enough to keep the write lock short.
 _REINDEX_BATCH = 200
@@ -36,6 +37,12 @@ async def load_speaker_index(conn: aiosqlite.Connection) -> SpeakerIndex:
     return SpeakerIndex(list(directory), directory.prominence)
 
 
+def new_quotes(text: str, index: SpeakerIndex, published_at: str | None) -> list[NewQuote]:
+    """The quotes of one article's text, ready to store."""
+    quotes = extract_quotes(text, index, year=article_year(text, published_at))
+    return [NewQuote(q.text, q.speaker_id, q.paragraph, q.start, q.end, q.cue) for q in quotes]
+
+
 async def store_article_quotes(
     conn: aiosqlite.Connection,
     article_id: int,
@@ -46,29 +53,31 @@ async def store_article_quotes(
 ) -> int:
     """Extract the quotes of one stored article and replace whatever it had; inside the
     caller's transaction. Returns how many quotes were stored."""
-    quotes = extract_quotes(text, index, year=article_year(text, published_at))
-    return await replace_article_quotes(
-        conn,
-        article_id,
-        [NewQuote(q.text, q.speaker_id, q.paragraph, q.start, q.end, q.cue) for q in quotes],
-    )
+    return await replace_article_quotes(conn, article_id, new_quotes(text, index, published_at))
 
 
-async def quote_hook(conn: aiosqlite.Connection) -> AfterStore:
-    """A step for the import pipeline: quotes of each new or edited story, stored with it."""
+async def quote_hook(conn: aiosqlite.Connection) -> BatchStep:
+    """A step for the import pipeline: quotes of each new or edited story, stored with it,
+    a whole batch in a few statements."""
     index = await load_speaker_index(conn)
 
-    async def store_quotes(conn: aiosqlite.Connection, result: StoreResult) -> None:
-        article = result.article
-        await store_article_quotes(
+    async def store_batch_quotes(
+        conn: aiosqlite.Connection, results: Sequence[StoreResult]
+    ) -> None:
+        await replace_quotes(
             conn,
-            article.id,
-            article_text(article.title, article.body),
-            index,
-            published_at=article.published_at,
+            [
+                ArticleQuotes(
+                    result.article.id,
+                    result.article.date,
+                    new_quotes(result.article.full_text, index, result.article.published_at),
+                    replaces=not result.created,
+                )
+                for result in results
+            ],
         )
 
-    return store_quotes
+    return BatchStep(store_batch_quotes)
 
 
 async def reindex_quotes(conn: aiosqlite.Connection) -> ReindexReport:

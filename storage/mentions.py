@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import aiosqlite
@@ -24,13 +25,22 @@ class ArticleMentions:
 
 
 async def store_mentions(
-    conn: aiosqlite.Connection, found: Sequence[ArticleMentions], version: str
+    conn: aiosqlite.Connection,
+    found: Sequence[ArticleMentions],
+    version: str,
+    *,
+    new: AbstractSet[int] = frozenset(),
 ) -> None:
-    """Make ``found`` the mentions of those stories; inside the caller's transaction."""
+    """Make ``found`` the mentions of those stories; inside the caller's transaction.
+
+    ``new`` holds ids of stories stored in this same transaction, which have no mentions
+    to drop yet.
+    """
     if not found:
         return
-    ids = [(item.article_id,) for item in found]
-    await conn.executemany("DELETE FROM article_mentions WHERE article_id = ?", ids)
+    stale = [(item.article_id,) for item in found if item.article_id not in new]
+    if stale:
+        await conn.executemany("DELETE FROM article_mentions WHERE article_id = ?", stale)
     await conn.executemany(
         "INSERT OR IGNORE INTO article_mentions (subject, published, article_id) VALUES (?, ?, ?)",
         [
@@ -44,15 +54,6 @@ async def store_mentions(
         "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
         [(item.article_id, version) for item in found],
     )
-
-
-async def index_article_mentions(
-    conn: aiosqlite.Connection, article: Article, finder: MentionFinder
-) -> None:
-    """Scan one stored story for names; inside the transaction that stores it."""
-    subjects = frozenset(finder.find(article_text(article.title, article.body)))
-    found = ArticleMentions(article.id, article.date, subjects)
-    await store_mentions(conn, [found], finder.version)
 
 
 async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> int:

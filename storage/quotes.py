@@ -58,6 +58,20 @@ def _quote(row: aiosqlite.Row) -> StoredQuote:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleQuotes:
+    """The quotes to store for one article.
+
+    ``replaces`` is False for an article stored in the same transaction: it has no earlier
+    quotes, so nothing needs deleting.
+    """
+
+    article_id: int
+    said_at: str
+    quotes: Sequence[NewQuote]
+    replaces: bool = True
+
+
 async def replace_article_quotes(
     conn: aiosqlite.Connection, article_id: int, quotes: Sequence[NewQuote]
 ) -> int:
@@ -72,9 +86,18 @@ async def replace_article_quotes(
         row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"no article with id {article_id}")
-    said_at = row[0]
-    await conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-    people = {q.person_id for q in quotes if q.person_id}
+    return await replace_quotes(conn, [ArticleQuotes(article_id, row[0], quotes)])
+
+
+async def replace_quotes(conn: aiosqlite.Connection, items: Sequence[ArticleQuotes]) -> int:
+    """``replace_article_quotes`` for many stored articles in three statements at most.
+
+    Runs inside the caller's transaction. Returns how many quotes were stored.
+    """
+    stale = [(item.article_id,) for item in items if item.replaces]
+    if stale:
+        await conn.executemany("DELETE FROM quotes WHERE article_id = ?", stale)
+    people = {q.person_id for item in items for q in item.quotes if q.person_id}
     known: set[str] = set()
     if people:
         marks = ", ".join("?" * len(people))
@@ -83,25 +106,28 @@ async def replace_article_quotes(
             tuple(people),
         ) as cursor:
             known = {r[0] for r in await cursor.fetchall()}
-    await conn.executemany(
-        "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
-        "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (article_id, start_offset) DO NOTHING",
-        [
-            (
-                article_id,
-                q.person_id if q.person_id in known else None,
-                said_at,
-                q.paragraph,
-                q.start,
-                q.end,
-                q.text,
-                q.cue,
-            )
-            for q in quotes
-        ],
-    )
-    return len(quotes)
+    rows = [
+        (
+            item.article_id,
+            q.person_id if q.person_id in known else None,
+            item.said_at,
+            q.paragraph,
+            q.start,
+            q.end,
+            q.text,
+            q.cue,
+        )
+        for item in items
+        for q in item.quotes
+    ]
+    if rows:
+        await conn.executemany(
+            "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
+            "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id, start_offset) DO NOTHING",
+            rows,
+        )
+    return len(rows)
 
 
 async def quotes_by_person(
