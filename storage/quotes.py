@@ -15,6 +15,10 @@ _COLUMNS = (
 )
 
 
+# Quote-id windows for word searches, newest first (see _quotes_with_words).
+_WORD_WINDOWS = (20_000, 200_000, None)
+
+
 @dataclass(frozen=True, slots=True)
 class NewQuote:
     """A quote about to be stored for an article."""
@@ -143,20 +147,38 @@ async def quotes_by_person(
             "WHERE q.person_id = ? "
             "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
         )
-        params: tuple[object, ...] = (person_id, limit)
-    else:
-        # The word match runs once, as a set; joined instead, SQLite walks the person's
-        # quotes and runs the MATCH again for each of them.
-        sql = (
+        async with conn.execute(sql, (person_id, limit)) as cursor:
+            return [_quote(row) for row in await cursor.fetchall()]
+    return await _quotes_with_words(conn, person_id, query, limit)
+
+
+async def _quotes_with_words(
+    conn: aiosqlite.Connection, person_id: str, query: str, limit: int
+) -> list[StoredQuote]:
+    """The word match runs once, as a set (joined instead, SQLite would run the MATCH for
+    each of the person's quotes). A common word matches a good share of every quote ever
+    stored, so the set is built from the most recently stored quotes first, widening while
+    they hold fewer than ``limit``, and the whole archive only if the recent ones hold none.
+    """
+    async with conn.execute("SELECT coalesce(max(id), 0) FROM quotes") as cursor:
+        row = await cursor.fetchone()
+    newest = row[0] if row else 0
+    rows: list[aiosqlite.Row] = []
+    for position, window in enumerate(_WORD_WINDOWS):
+        after = max(0, newest - window) if window else 0
+        async with conn.execute(
             f"SELECT {_COLUMNS} FROM quotes AS q "  # noqa: S608 - constant columns
             "JOIN articles AS a ON a.id = q.article_id "
-            "WHERE q.person_id = ? "
-            "AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?) "
-            "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
-        )
-        params = (person_id, query, limit)
-    async with conn.execute(sql, params) as cursor:
-        return [_quote(row) for row in await cursor.fetchall()]
+            "WHERE q.person_id = ? AND q.id IN "
+            "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? AND rowid > ?) "
+            "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?",
+            (person_id, query, after, limit),
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        widest_recent = position == len(_WORD_WINDOWS) - 2
+        if len(rows) >= limit or not after or (rows and widest_recent):
+            break
+    return [_quote(row) for row in rows]
 
 
 async def article_quotes(conn: aiosqlite.Connection, article_id: int) -> list[StoredQuote]:

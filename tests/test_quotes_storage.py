@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import aiosqlite
+import pytest
 
+import storage.quotes
 from bot.articles import ParsedArticle
 from bot.ingest import ingest_article
 from bot.quote_service import load_speaker_index, quote_hook, reindex_quotes, store_article_quotes
@@ -101,3 +103,26 @@ async def test_a_speaker_missing_from_the_people_table_is_stored_unattributed(
         )
     assert stored == 1
     assert [q.person_id for q in await article_quotes(db, article.id)] == [None]
+
+
+async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
+    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows of a few quotes stand in for the tens of thousands of a real archive.
+    monkeypatch.setattr(storage.quotes, "_WORD_WINDOWS", (2, 4, None))
+    await ensure_builtin_people(db)
+    hook = await quote_hook(db)
+    await ingest_article(db, IMOLA, [hook])
+    for n in range(6):
+        later = ParsedArticle(
+            title=f"Piastri on Imola, part {n}",
+            body=f"“Imola will be hard on the tyres, lap {n} showed it,” Oscar Piastri said.",
+            url=f"https://example.com/piastri-{n}",
+            published_at="2024-05-17T10:00:00+00:00",
+        )
+        await ingest_article(db, later, [hook])
+
+    found = await quotes_by_person(db, "charles-leclerc", about="Imola")
+
+    assert [q.text for q in found] == ["Imola will suit our car better than Miami did,"]
+    assert len(await quotes_by_person(db, "oscar-piastri", about="Imola", limit=2)) == 2
