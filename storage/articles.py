@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.articles import Article, ParsedArticle, content_hash, utc_now
+from storage.db import newest_first
 
 _COLUMNS = (
     "id, url, guid, source, title, author, published_at, fetched_at, summary, body, tags, "
@@ -272,21 +273,15 @@ def fts_query(words: str, *, any_word: bool = False) -> str | None:
 async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5) -> list[Article]:
     """Best matches for ``words``: every word first, then any word; BM25 with recency ties.
 
-    Ranking costs time for every story that matches, and a common word matches a third of
-    the archive, so the most recently stored stories are ranked first (``_SEARCH_WINDOWS``),
-    widening while they hold fewer than ``limit`` matches, and to the whole archive only
-    when the widest recent window holds none.
+    Ranking costs time for every story that matches, so the most recently stored stories
+    are ranked first (``storage.db.newest_first`` over ``_SEARCH_WINDOWS``).
     """
     for any_word in (False, True):
         query = fts_query(words, any_word=any_word)
         if query is None:
             return []
-        async with conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cursor:
-            row = await cursor.fetchone()
-        newest = row[0] if row else 0
-        rows: list[aiosqlite.Row] = []
-        for position, window in enumerate(_SEARCH_WINDOWS):
-            after = max(0, newest - window) if window else 0
+
+        async def ranked(after: int, query: str = query) -> list[aiosqlite.Row]:
             # Rank inside FTS5 and fetch only the few winners' rows; a join before the
             # ORDER BY would read every matching story's row to sort on its date.
             async with conn.execute(
@@ -297,12 +292,9 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
                 "ORDER BY best.score, coalesce(a.published_at, a.fetched_at) DESC",
                 (query, after, limit),
             ) as cursor:
-                rows = list(await cursor.fetchall())
-            # The whole archive only when the widest recent window found nothing: intersecting
-            # common words across every story is what makes a search slow.
-            widest_recent = position == len(_SEARCH_WINDOWS) - 2
-            if len(rows) >= limit or not after or (rows and widest_recent):
-                break
+                return list(await cursor.fetchall())
+
+        rows = await newest_first(conn, "articles", _SEARCH_WINDOWS, ranked, limit)
         if rows:
             return [article_from_row(row) for row in rows]
     return []

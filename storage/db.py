@@ -11,7 +11,7 @@ import asyncio
 import re
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -150,3 +150,32 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
             raise
         else:
             await asyncio.shield(conn.commit())
+
+
+async def newest_first(
+    conn: aiosqlite.Connection,
+    table: str,
+    windows: Sequence[int | None],
+    fetch: Callable[[int], Awaitable[list[aiosqlite.Row]]],
+    limit: int,
+) -> list[aiosqlite.Row]:
+    """Run ``fetch(after_id)`` over the newest rows of ``table`` first, widening the window.
+
+    Full-text matches of common words cover a good share of an archive, and intersecting or
+    ranking all of them is what makes a search slow; the newest rows usually hold enough.
+    Each window is a count of newest ids (None: everything). It widens while the rows found
+    are fewer than ``limit``, and goes past the widest recent window only when that found
+    nothing at all.
+    """
+    assert table in {"articles", "quotes"}  # a constant from this package, never user input
+    async with conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}") as cursor:  # noqa: S608
+        row = await cursor.fetchone()
+    newest = row[0] if row else 0
+    rows: list[aiosqlite.Row] = []
+    for position, window in enumerate(windows):
+        after = max(0, newest - window) if window else 0
+        rows = await fetch(after)
+        widest_recent = position == len(windows) - 2
+        if len(rows) >= limit or not after or (rows and widest_recent):
+            break
+    return rows

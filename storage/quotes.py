@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.articles import fts_query
+from storage.db import newest_first
 
 _COLUMNS = (
     "q.id, q.article_id, q.person_id, q.said_at, q.paragraph, q.start_offset, q.end_offset, "
@@ -156,16 +157,10 @@ async def _quotes_with_words(
     conn: aiosqlite.Connection, person_id: str, query: str, limit: int
 ) -> list[StoredQuote]:
     """The word match runs once, as a set (joined instead, SQLite would run the MATCH for
-    each of the person's quotes). A common word matches a good share of every quote ever
-    stored, so the set is built from the most recently stored quotes first, widening while
-    they hold fewer than ``limit``, and the whole archive only if the recent ones hold none.
-    """
-    async with conn.execute("SELECT coalesce(max(id), 0) FROM quotes") as cursor:
-        row = await cursor.fetchone()
-    newest = row[0] if row else 0
-    rows: list[aiosqlite.Row] = []
-    for position, window in enumerate(_WORD_WINDOWS):
-        after = max(0, newest - window) if window else 0
+    each of the person's quotes), built from the most recently stored quotes first
+    (``storage.db.newest_first``): a common word matches a good share of every quote."""
+
+    async def matching(after: int) -> list[aiosqlite.Row]:
         async with conn.execute(
             f"SELECT {_COLUMNS} FROM quotes AS q "  # noqa: S608 - constant columns
             "JOIN articles AS a ON a.id = q.article_id "
@@ -174,11 +169,11 @@ async def _quotes_with_words(
             "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?",
             (person_id, query, after, limit),
         ) as cursor:
-            rows = list(await cursor.fetchall())
-        widest_recent = position == len(_WORD_WINDOWS) - 2
-        if len(rows) >= limit or not after or (rows and widest_recent):
-            break
-    return [_quote(row) for row in rows]
+            return list(await cursor.fetchall())
+
+    return [
+        _quote(row) for row in await newest_first(conn, "quotes", _WORD_WINDOWS, matching, limit)
+    ]
 
 
 async def article_quotes(conn: aiosqlite.Connection, article_id: int) -> list[StoredQuote]:
