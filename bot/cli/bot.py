@@ -71,11 +71,15 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         loop.add_signal_handler(signum, stopping.set)
     runner = asyncio.create_task(bot.start(settings.discord_token))
     waiter = asyncio.create_task(stopping.wait())
-    done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    if waiter in done:
-        log.info("stopping: closing the Discord connection and the database")
-    await bot.close()
-    waiter.cancel()
+    try:
+        done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if waiter in done:
+            log.info("stopping: closing the Discord connection and the database")
+        await bot.close()
+    finally:
+        waiter.cancel()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
     try:
         await runner
     except discord.LoginFailure:
