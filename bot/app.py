@@ -11,7 +11,6 @@ from typing import Any
 
 import aiosqlite
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.safe_fetch import AddressPolicy, SafeFetcher
@@ -109,14 +108,3 @@ class PaddockBot(commands.Bot):
 def create_bot(settings: Settings, **options: Any) -> PaddockBot:
     """Build the bot without connecting; ``start(token)`` or the console connects it."""
     return PaddockBot(settings, **options)
-
-
-def moderator_only() -> Any:
-    """Manage Server by default in Discord's UI, and checked again when the command runs."""
-
-    def decorator(func: Any) -> Any:
-        func = app_commands.default_permissions(manage_guild=True)(func)
-        func = app_commands.guild_only()(func)
-        return app_commands.checks.has_permissions(manage_guild=True)(func)
-
-    return decorator
