@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import aiosqlite
 
 from bot.ingest import BatchStep
-from bot.mentions import mention_finder
+from bot.mentions import MentionFinder, mention_finder
 from storage.articles import StoreResult
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people
@@ -17,7 +17,11 @@ async def mention_hook(conn: aiosqlite.Connection) -> BatchStep:
     """A step for the import pipeline: the people and teams each new or edited story names,
     written for the whole batch at once."""
     await ensure_builtin_people(conn)
-    finder = mention_finder(await load_people(conn))
+    return mention_step(mention_finder(await load_people(conn)))
+
+
+def mention_step(finder: MentionFinder) -> BatchStep:
+    """``mention_hook`` for a name finder the caller already built."""
 
     async def store_batch_mentions(
         conn: aiosqlite.Connection, results: Sequence[StoreResult]

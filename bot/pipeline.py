@@ -9,10 +9,12 @@ import aiosqlite
 from bot.articles import Article
 from bot.delivery import delivery_hook
 from bot.ingest import AfterStore
-from bot.mention_service import mention_hook
-from bot.quote_service import quote_hook
+from bot.mention_service import mention_step
+from bot.mentions import mention_finder
+from bot.quote_service import quote_step
+from bot.quote_speakers import SpeakerIndex
 from storage.mentions import people_named_in
-from storage.people import ensure_builtin_people, people_version
+from storage.people import ensure_builtin_people, load_directory, people_version
 
 # Building the hooks means indexing every person's names (a tenth of a second or more), so
 # they are kept per connection until the people directory changes.
@@ -29,7 +31,13 @@ async def article_hooks(conn: aiosqlite.Connection) -> list[AfterStore]:
     cached = _built.get(conn)
     if cached is not None and cached[0] == version:
         return list(cached[1])
-    hooks = [await quote_hook(conn), await mention_hook(conn)]
+    # One read of the people table serves both steps' name indexes.
+    directory = await load_directory(conn, with_mentions=False)
+    people = list(directory)
+    hooks: list[AfterStore] = [
+        quote_step(SpeakerIndex(people, directory.prominence)),
+        mention_step(mention_finder(people)),
+    ]
     _built[conn] = (version, hooks)
     return list(hooks)
 

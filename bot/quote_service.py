@@ -59,7 +59,11 @@ async def store_article_quotes(
 async def quote_hook(conn: aiosqlite.Connection) -> BatchStep:
     """A step for the import pipeline: quotes of each new or edited story, stored with it,
     a whole batch in a few statements."""
-    index = await load_speaker_index(conn)
+    return quote_step(await load_speaker_index(conn))
+
+
+def quote_step(index: SpeakerIndex) -> BatchStep:
+    """``quote_hook`` for a speaker index the caller already built."""
 
     async def store_batch_quotes(
         conn: aiosqlite.Connection, results: Sequence[StoreResult]
