@@ -8,7 +8,7 @@ override the default in their settings.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -166,7 +166,7 @@ class Config(commands.Cog):
     async def filter_add(
         self,
         interaction: discord.Interaction,
-        kind: Literal["person", "team", "keyword"],
+        kind: FilterKind,
         value: app_commands.Range[str, 1, 100],
     ) -> None:
         guild_id = _guild_id(interaction)
@@ -184,7 +184,7 @@ class Config(commands.Cog):
     async def filter_remove(
         self,
         interaction: discord.Interaction,
-        kind: Literal["person", "team", "keyword"],
+        kind: FilterKind,
         value: app_commands.Range[str, 1, 100],
     ) -> None:
         guild_id = _guild_id(interaction)
