@@ -6,19 +6,27 @@ transaction, so a crash never leaves a story without its quotes or its outbox ro
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import itertools
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.articles import ParsedArticle
 from bot.importing import ImportFailure, find_article_files, read_article_file
+from bot.work_ahead import WorkAhead, work_pool
 from storage.articles import StoreResult, store_articles
 from storage.db import transaction
 
 # Stories stored per transaction by ``import_paths``.
 IMPORT_BATCH = 200
+# Batches given to workers beyond the one being stored (``ingest_batches``).
+_PREFETCH = 2
+# More workers than this wait on the database anyway.
+_MOST_WORKERS = 4
 # Runs inside the storing transaction for each new or edited story.
 AfterStore = Callable[[aiosqlite.Connection, StoreResult], Awaitable[None]]
 # Runs inside the storing transaction once for all the new or edited stories of a batch.
@@ -32,9 +40,14 @@ class BatchStep:
     Each statement is a round trip to the database thread, so writing 200 stories' rows
     with one ``executemany`` costs far less than 200 small writes. Called with one story it
     is an ordinary ``AfterStore``, so callers that store stories one at a time need not care.
+
+    ``ahead`` holds the step's work on stories' words, if it has any that needs no database:
+    ``ingest_batches`` can then do it for coming batches in other processes, and ``run``
+    takes the results from there.
     """
 
     run: AfterStoreBatch
+    ahead: tuple[WorkAhead[Any], ...] = ()
 
     async def __call__(self, conn: aiosqlite.Connection, result: StoreResult) -> None:
         await self.run(conn, [result])
@@ -98,11 +111,72 @@ async def _run_steps(
     await run_per_story()
 
 
-async def import_paths(
-    conn: aiosqlite.Connection, paths: Iterable[Path], after_store: Sequence[AfterStore] = ()
-) -> ImportReport:
-    """Import every article file under ``paths``; a bad file is noted and skipped."""
-    report = ImportReport()
+async def ingest_batches(
+    conn: aiosqlite.Connection,
+    batches: Iterable[Sequence[ParsedArticle]],
+    after_store: Sequence[AfterStore] = (),
+    *,
+    workers: int = 0,
+) -> AsyncIterator[list[StoreResult]]:
+    """``ingest_articles`` for each batch in turn, yielding each batch's results.
+
+    With ``workers``, that many processes do the steps' work ahead (quotes, names) for the
+    next batches while this one is stored: on a big import the database and the extraction
+    then run side by side instead of taking turns. Starting the workers costs about half a
+    second, so small imports are better off without them.
+    """
+    aheads = [ahead for step in after_store if isinstance(step, BatchStep) for ahead in step.ahead]
+    coming = iter(batches)
+    first = next(coming, None)
+    if first is None:
+        return
+    second = next(coming, None)
+    # A single batch is stored before workers could start.
+    pool = work_pool(aheads, workers) if second is not None else None
+    if pool is None:
+        for batch in itertools.chain([first], [second] if second else [], coming):
+            yield await ingest_articles(conn, batch, after_store)
+        return
+    queue = itertools.chain([second], coming)
+    with pool:
+        pool.start()
+
+        def hand_out() -> None:
+            while pool.waiting <= _PREFETCH:
+                batch = next(queue, None)
+                if batch is None:
+                    return
+                pool.submit(batch)
+
+        hand_out()
+        # The first batch is worked out here while the workers start.
+        yield await ingest_articles(conn, first, after_store)
+        while True:
+            hand_out()
+            if not pool.waiting:
+                return
+            batch = await pool.collect()
+            try:
+                yield await ingest_articles(conn, batch, after_store)
+            finally:
+                for ahead in aheads:
+                    ahead.drop(batch)
+
+
+def default_workers() -> int:
+    """Processes for work ahead on a big import: every core but the one the database and
+    this process need, and none on a single core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(0, min(cores - 1, _MOST_WORKERS))
+
+
+def _import_batches(paths: Iterable[Path], report: ImportReport) -> Iterator[list[ParsedArticle]]:
+    """Stories from every readable file under ``paths``, ``IMPORT_BATCH`` at a time; a file
+    that cannot be read is noted in ``report`` and skipped."""
+    batch: list[ParsedArticle] = []
     for item in find_article_files(paths):
         if isinstance(item, ImportFailure):
             name, _, reason = str(item).partition(": ")
@@ -113,13 +187,35 @@ async def import_paths(
         except ImportFailure as exc:
             report.failures.append((str(item), str(exc)))
             continue
-        for first in range(0, len(articles), IMPORT_BATCH):
-            batch = articles[first : first + IMPORT_BATCH]
-            for result in await ingest_articles(conn, batch, after_store):
-                if result.created:
-                    report.created.append(result)
-                elif result.updated:
-                    report.updated.append(result)
-                else:
-                    report.unchanged.append(result)
+        for article in articles:
+            batch.append(article)
+            if len(batch) == IMPORT_BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+async def import_paths(
+    conn: aiosqlite.Connection,
+    paths: Iterable[Path],
+    after_store: Sequence[AfterStore] = (),
+    *,
+    workers: int = 0,
+) -> ImportReport:
+    """Import every article file under ``paths``; a bad file is noted and skipped.
+
+    Stories from several small files share a transaction; ``workers`` as for
+    ``ingest_batches``.
+    """
+    report = ImportReport()
+    batches = _import_batches(paths, report)
+    async for results in ingest_batches(conn, batches, after_store, workers=workers):
+        for result in results:
+            if result.created:
+                report.created.append(result)
+            elif result.updated:
+                report.updated.append(result)
+            else:
+                report.unchanged.append(result)
     return report

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.ingest import BatchStep
 from bot.mentions import MentionFinder, mention_finder
+from bot.work_ahead import StoryWords, WorkAhead
 from storage.articles import StoreResult
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people
@@ -20,8 +22,19 @@ async def mention_hook(conn: aiosqlite.Connection) -> BatchStep:
     return mention_step(mention_finder(await load_people(conn)))
 
 
+@dataclass(frozen=True, slots=True)
+class NamedIn:
+    """The people and teams a story names; pickles, to run in import workers."""
+
+    finder: MentionFinder
+
+    def __call__(self, story: StoryWords) -> frozenset[str]:
+        return frozenset(self.finder.find(story.full_text))
+
+
 def mention_step(finder: MentionFinder) -> BatchStep:
     """``mention_hook`` for a name finder the caller already built."""
+    named = WorkAhead(NamedIn(finder))
 
     async def store_batch_mentions(
         conn: aiosqlite.Connection, results: Sequence[StoreResult]
@@ -30,11 +43,11 @@ def mention_step(finder: MentionFinder) -> BatchStep:
             ArticleMentions(
                 result.article.id,
                 result.article.date,
-                frozenset(finder.find(result.article.full_text)),
+                named.result(result.article),
             )
             for result in results
         ]
         new = {result.article.id for result in results if result.created}
         await store_mentions(conn, found, finder.version, new=new)
 
-    return BatchStep(store_batch_mentions)
+    return BatchStep(store_batch_mentions, ahead=(named,))

@@ -15,6 +15,7 @@ from bot.articles import article_text
 from bot.ingest import BatchStep
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import article_year, extract_quotes
+from bot.work_ahead import StoryWords, WorkAhead
 from storage.articles import StoreResult, article_ids, get_article
 from storage.db import transaction
 from storage.people import load_directory
@@ -62,8 +63,19 @@ async def quote_hook(conn: aiosqlite.Connection) -> BatchStep:
     return quote_step(await load_speaker_index(conn))
 
 
+@dataclass(frozen=True, slots=True)
+class QuotesOf:
+    """A story's quotes as import works them out; pickles, to run in import workers."""
+
+    index: SpeakerIndex
+
+    def __call__(self, story: StoryWords) -> list[NewQuote]:
+        return new_quotes(story.full_text, self.index, story.published_at)
+
+
 def quote_step(index: SpeakerIndex) -> BatchStep:
     """``quote_hook`` for a speaker index the caller already built."""
+    quotes = WorkAhead(QuotesOf(index))
 
     async def store_batch_quotes(
         conn: aiosqlite.Connection, results: Sequence[StoreResult]
@@ -74,14 +86,14 @@ def quote_step(index: SpeakerIndex) -> BatchStep:
                 ArticleQuotes(
                     result.article.id,
                     result.article.date,
-                    new_quotes(result.article.full_text, index, result.article.published_at),
+                    quotes.result(result.article),
                     replaces=not result.created,
                 )
                 for result in results
             ],
         )
 
-    return BatchStep(store_batch_quotes)
+    return BatchStep(store_batch_quotes, ahead=(quotes,))
 
 
 async def reindex_quotes(conn: aiosqlite.Connection) -> ReindexReport:

@@ -13,9 +13,10 @@ from bot.cli.output import (
     fail,
     print_json,
     short_date,
+    workers_argument,
     wrap,
 )
-from bot.ingest import import_paths
+from bot.ingest import default_workers, import_paths
 from bot.settings import Settings
 from storage.articles import article_stats, latest_articles, search_articles
 from storage.db import DatabaseError, connect
@@ -27,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importer.add_argument("--json", action="store_true", help="print one JSON object")
+    importer.add_argument(
+        "--workers",
+        type=workers_argument,
+        default=None,
+        help="processes finding quotes and names on big imports (default: cores - 1)",
+    )
     importer.set_defaults(handler=run_import)
 
     latest = subparsers.add_parser("latest", help="show the newest stories")
@@ -53,7 +60,8 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with connect(settings.database) as conn:
             hooks = await article_hooks(conn)
-            report = await import_paths(conn, args.paths, hooks)
+            workers = default_workers() if args.workers is None else args.workers
+            report = await import_paths(conn, args.paths, hooks, workers=workers)
     except DatabaseError as exc:
         return fail(str(exc))
     for name, reason in report.failures:

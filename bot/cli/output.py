@@ -23,6 +23,17 @@ def count_argument(value: str) -> int:
     return number
 
 
+def workers_argument(value: str) -> int:
+    """argparse type for a number of worker processes: 0 (none) to 16."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 0 <= number <= 16:
+        raise argparse.ArgumentTypeError("choose a number from 0 (no workers) to 16")
+    return number
+
+
 def fail(message: str) -> int:
     """Report a problem the way every paddock command does; returns the exit code."""
     print(f"paddock: {message}", file=sys.stderr)

@@ -1,0 +1,181 @@
+"""Work on stories' words done ahead of storing them, in other processes.
+
+Finding a story's quotes and the names it mentions needs only its words, and costs more
+CPU than storing it. A big import hands that work for the next batches to worker processes
+while the database stores the current one; the after-store steps then pick up the results
+instead of working them out themselves. Anything not done ahead (a worker failed, a story
+changed on the way in) is simply done when asked for, so results never depend on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class StoryWords(Protocol):
+    """What work ahead may read: a parsed story before it is stored, or a stored one."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def published_at(self) -> str | None: ...
+    @property
+    def full_text(self) -> str: ...
+
+
+_Key = tuple[str, str, str | None]
+
+
+def _key(story: StoryWords) -> _Key:
+    return (story.title, story.body, story.published_at)
+
+
+class WorkAhead(Generic[T]):
+    """One step's work on a story's words, and the results done ahead of asking.
+
+    ``work`` must pickle (a module-level function or an object with ``__call__``) and give
+    the same answer wherever it runs.
+    """
+
+    def __init__(self, work: Callable[[StoryWords], T]) -> None:
+        self.work = work
+        self._done: dict[_Key, T] = {}
+
+    def result(self, story: StoryWords) -> T:
+        """The work's result for ``story``: taken from what was done ahead, else done now."""
+        key = _key(story)
+        if key in self._done:
+            return self._done.pop(key)
+        return self.work(story)
+
+    def keep(self, stories: Sequence[StoryWords], results: Sequence[T]) -> None:
+        for story, result in zip(stories, results, strict=True):
+            self._done[_key(story)] = result
+
+    def drop(self, stories: Sequence[StoryWords]) -> None:
+        """Forget results nobody asked for (a story already stored as it was)."""
+        for story in stories:
+            self._done.pop(_key(story), None)
+
+
+# ---- in the worker processes ----------------------------------------------------------------
+
+_installed: tuple[Callable[[StoryWords], Any], ...] = ()
+
+
+def _install(works: tuple[Callable[[StoryWords], Any], ...]) -> None:
+    global _installed
+    _installed = works
+
+
+def _run(stories: Sequence[StoryWords]) -> list[list[Any]]:
+    """Each installed work's results for ``stories``, work by work."""
+    return [[work(story) for story in stories] for work in _installed]
+
+
+def _ready() -> None:
+    """Nothing: submitted once per worker so they start before the first batch needs them."""
+
+
+# ---- in the importing process ---------------------------------------------------------------
+
+
+class WorkPool:
+    """Worker processes doing the work ahead of ``aheads`` for batches about to be stored.
+
+    ``submit`` a batch early; ``collect`` it just before storing it, which files its results
+    with each ``WorkAhead``. A worker that fails loses only the speed-up: the batch's work is
+    then done in this process when the steps ask for it.
+    """
+
+    def __init__(self, aheads: Sequence[WorkAhead[Any]], workers: int) -> None:
+        self._aheads = list(aheads)
+        self._workers = workers
+        # "spawn" on every platform: a forked child of a process with a database thread
+        # could inherit a lock held at the moment of the fork.
+        self._executor: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_install,
+            initargs=(tuple(ahead.work for ahead in self._aheads),),
+        )
+        self._pending: deque[tuple[Sequence[StoryWords], list[tuple[int, Future[Any]]]]] = deque()
+
+    def start(self) -> None:
+        """Start the workers now rather than on the first batch."""
+        if self._executor is not None:
+            for _ in range(self._workers):
+                self._executor.submit(_ready)
+
+    def submit(self, batch: Sequence[StoryWords]) -> None:
+        chunks: list[tuple[int, Future[Any]]] = []
+        if self._executor is not None and batch:
+            size = -(-len(batch) // self._workers)
+            try:
+                for first in range(0, len(batch), size):
+                    chunk = list(batch[first : first + size])
+                    chunks.append((first, self._executor.submit(_run, chunk)))
+            except (BrokenProcessPool, RuntimeError):
+                self._give_up()
+                chunks = []
+        self._pending.append((batch, chunks))
+
+    @property
+    def waiting(self) -> int:
+        """Batches submitted and not yet collected."""
+        return len(self._pending)
+
+    async def collect(self) -> Sequence[StoryWords]:
+        """The oldest submitted batch, its work done ahead as far as the workers managed."""
+        batch, chunks = self._pending.popleft()
+        for first, future in chunks:
+            try:
+                results = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                self._give_up()
+                continue
+            except Exception:  # the steps redo the chunk, and report its error if it recurs
+                continue
+            stories = batch[first : first + len(results[0])] if results else ()
+            for ahead, found in zip(self._aheads, results, strict=True):
+                ahead.keep(stories, found)
+        return batch
+
+    def _give_up(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        for batch, chunks in self._pending:
+            for _, future in chunks:
+                future.cancel()
+            for ahead in self._aheads:
+                ahead.drop(batch)
+        self._pending.clear()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> WorkPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def work_pool(aheads: Sequence[WorkAhead[Any]], workers: int) -> WorkPool | None:
+    """A pool for ``aheads``, or None when there is nothing to do ahead or one process."""
+    if not aheads or workers < 1:
+        return None
+    return WorkPool(aheads, workers)

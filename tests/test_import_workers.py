@@ -1,0 +1,167 @@
+"""Big imports find quotes and names in worker processes while the database stores the
+previous batch: the stored result must be exactly what one process stores, and a worker
+that fails must cost only speed."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import aiosqlite
+
+from bot.articles import ParsedArticle
+from bot.importing import read_article_file
+from bot.ingest import IMPORT_BATCH, BatchStep, import_paths, ingest_batches
+from bot.pipeline import article_hooks
+from bot.work_ahead import StoryWords, WorkAhead
+from storage.articles import StoreResult
+from storage.db import open_database
+from tests.conftest import REPO
+
+
+def corpus_stories(shared: Path) -> list[ParsedArticle]:
+    stories: list[ParsedArticle] = []
+    for path in sorted((shared / "corpus" / "dev").glob("*.json")):
+        stories += read_article_file(path)
+    return stories
+
+
+def write_archive(path: Path, stories: Sequence[ParsedArticle], copies: int) -> int:
+    """The real stories again and again, each copy a separate story (its own URL and a
+    sentence of its own), so the import spans several batches."""
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            for number, story in enumerate(stories):
+                record = {
+                    "title": f"{story.title} ({copy})",
+                    "body": f"{story.body}\n\nArchive copy {copy}.",
+                    "url": f"https://archive.example/{copy}/{number}",
+                    "published_at": story.published_at,
+                }
+                out.write(json.dumps(record) + "\n")
+                written += 1
+    return written
+
+
+async def stored_facts(conn: aiosqlite.Connection) -> tuple[list[tuple[object, ...]], ...]:
+    async with conn.execute(
+        "SELECT a.url, q.person_id, q.start_offset, q.end_offset, q.text, q.cue "
+        "FROM quotes AS q JOIN articles AS a ON a.id = q.article_id "
+        "ORDER BY a.url, q.start_offset"
+    ) as cursor:
+        quotes = [tuple(row) for row in await cursor.fetchall()]
+    async with conn.execute(
+        "SELECT a.url, m.subject FROM article_mentions AS m "
+        "JOIN articles AS a ON a.id = m.article_id ORDER BY a.url, m.subject"
+    ) as cursor:
+        mentions = [tuple(row) for row in await cursor.fetchall()]
+    return quotes, mentions
+
+
+async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir: Path) -> None:
+    archive = tmp_path / "archive.jsonl"
+    count = write_archive(archive, corpus_stories(shared_dir), copies=15)
+    assert count > 2 * IMPORT_BATCH  # enough batches for the workers to take part
+
+    found = []
+    for workers in (0, 2):
+        conn = await open_database(tmp_path / f"workers-{workers}.db")
+        try:
+            report = await import_paths(conn, [archive], await article_hooks(conn), workers=workers)
+            assert (len(report.created), report.failures) == (count, [])
+            found.append(await stored_facts(conn))
+        finally:
+            await conn.close()
+
+    quotes, mentions = found[1]
+    assert found[0] == found[1]
+    # Not trivially equal: the real stories' quotes and names are all there, every copy.
+    assert len(quotes) > 15 * 150
+    assert sum(1 for row in quotes if row[1] == "lewis-hamilton") >= 15
+    assert sum(1 for row in mentions if row[1] == "sebastian-vettel") >= 15
+
+
+def process_id(story: StoryWords) -> int:
+    return os.getpid()
+
+
+async def test_work_ahead_runs_in_other_processes(db: aiosqlite.Connection) -> None:
+    ahead = WorkAhead(process_id)
+    ran_in: list[int] = []
+
+    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
+        ran_in.extend(ahead.result(result.article) for result in results)
+
+    stories = [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(4 * IMPORT_BATCH)
+    ]
+    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    async for _ in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=2):
+        pass
+
+    assert len(ran_in) == len(stories)
+    # The first batch is done here while the workers start; the rest by the workers.
+    assert ran_in[:IMPORT_BATCH] == [os.getpid()] * IMPORT_BATCH
+    assert os.getpid() not in ran_in[IMPORT_BATCH:]
+
+
+def dies_in_a_worker(story: StoryWords) -> int:
+    """Work that brings its worker process down; done in the importing process, it works."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return len(story.title)
+
+
+async def test_a_worker_that_dies_costs_only_speed(db: aiosqlite.Connection) -> None:
+    ahead = WorkAhead(dies_in_a_worker)
+    seen: dict[str, int] = {}
+
+    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
+        for result in results:
+            seen[result.article.title] = ahead.result(result.article)
+
+    stories = [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(3 * IMPORT_BATCH + 7)
+    ]
+    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    stored = 0
+    async for results in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=1):
+        stored += sum(1 for result in results if result.created)
+
+    assert stored == len(stories)
+    assert seen == {story.title: len(story.title) for story in stories}
+
+
+def test_cli_import_with_workers(tmp_path: Path, shared_dir: Path) -> None:
+    archive = tmp_path / "archive.jsonl"
+    count = write_archive(archive, corpus_stories(shared_dir), copies=8)
+    # The installed command itself: worker processes start from its script.
+    paddock = Path(sys.executable).with_name("paddock")
+    assert paddock.is_file(), "run the tests from the project's environment (make test)"
+    env = {**os.environ, "PADDOCK_DB": str(tmp_path / "cli.db")}
+    command = [str(paddock), "import", "--workers", "1", str(archive)]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"{count} new, 0 updated, 0 already stored, 0 failed"
+
+    again = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert again.stdout.splitlines()[-1] == f"0 new, 0 updated, {count} already stored, 0 failed"
+
+    refused = subprocess.run(
+        [str(paddock), "import", "--workers", "many", str(archive)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "'many' is not a whole number" in refused.stderr
