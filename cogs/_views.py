@@ -11,13 +11,32 @@ from cogs.errors import UNEXPECTED, reply_ephemeral
 
 log = logging.getLogger(__name__)
 
+# Buttons stop answering after this many idle seconds, and are then taken off the message.
+# Discord lets a bot edit its reply for 15 minutes, so this must stay well under that.
+VIEW_TIMEOUT = 600.0
+
 
 class OwnedView(discord.ui.View):
     """Buttons under a reply; only the person who ran the command may press them."""
 
-    def __init__(self, owner_id: int, *, timeout: float = 600) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.owner_id = owner_id
+        self._reply: discord.Interaction | None = None
+
+    async def send(self, interaction: discord.Interaction, **reply: Any) -> None:
+        """Reply to ``interaction`` with these buttons, remembering where they are."""
+        await interaction.response.send_message(view=self, **reply)
+        self._reply = interaction
+
+    async def on_timeout(self) -> None:
+        # Buttons that no longer answer would only fail when pressed: take them away.
+        if self._reply is None:
+            return
+        try:
+            await self._reply.edit_original_response(view=None)
+        except discord.HTTPException as exc:
+            log.debug("could not take expired buttons off a reply: %s", exc)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:

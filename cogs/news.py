@@ -66,9 +66,7 @@ class StoryView(PagedView):
         self, interaction: discord.Interaction, button: discord.ui.Button[StoryView]
     ) -> None:
         reader = ReaderView(interaction.user.id, self.matches[self.index])
-        await interaction.response.send_message(
-            embed=await reader.render(0), view=reader, ephemeral=True
-        )
+        await reader.send(interaction, embed=await reader.render(0), ephemeral=True)
 
 
 async def story_embed(bot: PaddockBot, article: Article, index: int, count: int) -> discord.Embed:
@@ -155,7 +153,7 @@ class News(commands.Cog):
             )
             return
         view = StoryView(interaction.user.id, self.bot, matches)
-        await interaction.response.send_message(embed=await view.render(0), view=view)
+        await view.send(interaction, embed=await view.render(0))
 
 
 async def setup(bot: PaddockBot) -> None:

@@ -149,7 +149,7 @@ class People(commands.Cog):
             )
             return
         view = QuoteView(interaction.user.id, self.bot, who, quotes)
-        await interaction.response.send_message(embed=quote_embed(who, quotes[0]), view=view)
+        await view.send(interaction, embed=quote_embed(who, quotes[0]))
 
     async def _no_quotes(self, who: Person, about: str | None) -> discord.Embed:
         name = safe(who.name)
