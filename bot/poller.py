@@ -98,6 +98,18 @@ class _Prepared:
     known: bool  # the feed showed this entry before: changes to it are edits
 
 
+@dataclass(slots=True)
+class _Read:
+    """A feed fetched and its new entries prepared, waiting to be stored."""
+
+    feed: Feed
+    started: datetime
+    etag: str | None
+    last_modified: str | None
+    title: str | None
+    prepared: list[_Prepared]
+
+
 class FeedPoller:
     def __init__(
         self,
@@ -147,11 +159,13 @@ class FeedPoller:
             return PollRound()
         hooks = await self._standard_hooks()
 
-        async def limited(feed: Feed) -> FeedReport:
+        async def limited(feed: Feed) -> FeedReport | _Read:
             async with self._limit:
-                return await self.poll_feed(feed, hooks=hooks)
+                return await self._read(feed)
 
-        return PollRound(list(await asyncio.gather(*(limited(feed) for feed in feeds))))
+        outcomes = list(await asyncio.gather(*(limited(feed) for feed in feeds)))
+        stored = iter(await self._store_reads([o for o in outcomes if isinstance(o, _Read)], hooks))
+        return PollRound([o if isinstance(o, FeedReport) else next(stored) for o in outcomes])
 
     async def _standard_hooks(self) -> list[AfterStore]:
         if self._hooks is not None:
@@ -166,6 +180,14 @@ class FeedPoller:
         """Fetch one feed and store what is new; never raises for a bad feed."""
         if hooks is None:
             hooks = await self._standard_hooks()
+        read = await self._read(feed)
+        if isinstance(read, FeedReport):
+            return read
+        return (await self._store_reads([read], hooks))[0]
+
+    async def _read(self, feed: Feed) -> FeedReport | _Read:
+        """The feed fetched and its new entries prepared; a report when there is nothing to
+        store (not modified, or failed, with the failure recorded)."""
         started = self._clock()
         try:
             async with asyncio.timeout(self._feed_timeout):
@@ -191,25 +213,62 @@ class FeedPoller:
         except Exception:
             log.exception("reading %s failed", feed.url)
             return await self._failed(feed, "Paddock could not read this feed.", None)
-        report = FeedReport(feed, "ok", "")
         # Article pages share a budget as long as the feed's own: a slow site costs its
         # stories their full text, never the feed its poll.
         pages_until = asyncio.get_running_loop().time() + self._feed_timeout
         try:
             prepared = await self._prepare(feed, parsed, pages_until)
-            await self._store(feed, prepared, hooks, report)
         except Exception:
-            # The fetch state is left alone, so the next poll reads these entries again.
-            log.exception("storing entries of %s failed", feed.url)
-            return await self._failed(feed, "Paddock could not store this feed's stories.", None)
-        log.info(
-            "polled %s in %.1fs: %d new, %d updated",
-            feed.url,
-            (self._clock() - started).total_seconds(),
-            len(report.created),
-            len(report.updated),
-        )
-        return await self._succeeded(report, fetched.etag, fetched.last_modified, parsed.title)
+            log.exception("preparing entries of %s failed", feed.url)
+            return await self._failed(feed, "Paddock could not read this feed's stories.", None)
+        return _Read(feed, started, fetched.etag, fetched.last_modified, parsed.title, prepared)
+
+    async def _store_reads(
+        self, reads: Sequence[_Read], hooks: Sequence[AfterStore]
+    ) -> list[FeedReport]:
+        """Store the new entries of every feed read in a round, one report per feed.
+
+        Entries from all the feeds go in together, oldest first, so story ids (and the order
+        of posts) follow publication order, and when two feeds carry the same story the copy
+        published first is the one kept, whichever feed happened to answer sooner.
+        """
+        reports = [FeedReport(read.feed, "ok", "") for read in reads]
+
+        def oldest_first(place: tuple[int, int]) -> tuple[bool, str, int, int]:
+            feed, position = place
+            published = reads[feed].prepared[position].article.published_at
+            # Undated entries last; a feed lists its newest first, so further down is older.
+            return (published is None, published or "", feed, -position)
+
+        places = [(feed, at) for feed, read in enumerate(reads) for at in range(len(read.prepared))]
+        queue = sorted(places, key=oldest_first)
+        broken: set[int] = set()
+        for r, position in queue:
+            if r in broken:
+                continue
+            read = reads[r]
+            try:
+                async with self._store_lock:
+                    await self._store_one(read.feed, read.prepared[position], hooks, reports[r])
+            except Exception:
+                # The fetch state is left alone, so the next poll reads these entries again.
+                log.exception("storing entries of %s failed", read.feed.url)
+                broken.add(r)
+        done: list[FeedReport] = []
+        for r, (read, report) in enumerate(zip(reads, reports, strict=True)):
+            if r in broken:
+                message = "Paddock could not store this feed's stories."
+                done.append(await self._failed(read.feed, message, None))
+                continue
+            log.info(
+                "polled %s in %.1fs: %d new, %d updated",
+                read.feed.url,
+                (self._clock() - read.started).total_seconds(),
+                len(report.created),
+                len(report.updated),
+            )
+            done.append(await self._succeeded(report, read.etag, read.last_modified, read.title))
+        return done
 
     async def _prepare(self, feed: Feed, parsed: ParsedFeed, pages_until: float) -> list[_Prepared]:
         """New and edited entries as articles, reading article pages for teaser-only ones."""
@@ -246,18 +305,6 @@ class FeedPoller:
             return None
         # trafilatura parses in C but can take a while on a large page: keep the loop free.
         return await asyncio.to_thread(page_text, page.body, page.url)
-
-    async def _store(
-        self,
-        feed: Feed,
-        prepared: Sequence[_Prepared],
-        hooks: Sequence[AfterStore],
-        report: FeedReport,
-    ) -> None:
-        # Oldest first, so story ids (and the order of posts) follow publication order.
-        for item in reversed(prepared):
-            async with self._store_lock:
-                await self._store_one(feed, item, hooks, report)
 
     async def _store_one(
         self,
