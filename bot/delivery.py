@@ -41,6 +41,7 @@ from storage.deliveries import (
     mark_sending,
     mark_sent,
     recent_titles_elsewhere,
+    requeue_missed,
     schedule_retry,
     skip_paused_guilds,
 )
@@ -56,6 +57,8 @@ NONCE_TRUSTED_FOR = timedelta(minutes=2)
 REASON_QUEUED = "queued"
 REASON_BACKLOG = "too old / backlog"
 REASON_PAUSED = "paused"
+# Missed stories posted when a server's news channel works again: the newest few, no flood.
+CATCH_UP_STORIES = 3
 
 Clock = Callable[[], datetime]
 PeopleFinder = Callable[[aiosqlite.Connection, Article], Awaitable[frozenset[str]]]
@@ -100,6 +103,17 @@ async def _copy_of(conn: aiosqlite.Connection, article: Article, since: str) -> 
         conn, since, source=article.source, other_than=article.id
     )
     return matching_headline(article.title, recent) if recent else None
+
+
+async def catch_up(
+    conn: aiosqlite.Connection, guild_id: int, channel_id: int, *, clock: Clock | None = None
+) -> int:
+    """Once a server can be posted to again, queue the newest stories it missed meanwhile
+    (at most ``CATCH_UP_STORIES``, and only those still news) for ``channel_id``."""
+    now = _utc(clock or (lambda: datetime.now(UTC)))
+    return await requeue_missed(
+        conn, guild_id, channel_id, since=_iso(now - MAX_STORY_AGE), limit=CATCH_UP_STORIES
+    )
 
 
 def delivery_hook(

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery import catch_up
 from bot.errors import UserFacingError
 from bot.feeds import FeedError, add_feed
 from bot.guilds import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
@@ -42,6 +43,19 @@ if TYPE_CHECKING:
 _KEYWORD = re.compile(r"^[\w][\w '’&.+-]{0,48}[\w.+]?$")
 _KIND_LABEL = {"person": "people", "team": "teams", "keyword": "keywords"}
 MANUAL_PAUSE = "paused by "
+
+
+def _paused_by_hand(config: GuildConfig) -> bool:
+    return (config.paused_reason or "").startswith(MANUAL_PAUSE)
+
+
+def _catching_up(missed: int) -> str:
+    if not missed:
+        return "."
+    stories = "story" if missed == 1 else f"{missed} stories"
+    return f", starting with the {stories} missed meanwhile."
+
+
 REQUIRED_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 
@@ -119,10 +133,11 @@ class Config(commands.Cog):
         before = await get_guild_config(self.bot.db, guild_id)
         await set_news_channel(self.bot.db, guild_id, channel.id)
         text = f"News will be posted in {channel.mention}."
-        if before.paused and not (before.paused_reason or "").startswith(MANUAL_PAUSE):
+        if before.paused and not _paused_by_hand(before):
             # Paused because the old channel failed; a new channel is the fix, so resume.
             await set_paused(self.bot.db, guild_id, False)
-            text += " Posting has resumed."
+            missed = await catch_up(self.bot.db, guild_id, channel.id)
+            text += " Posting has resumed" + _catching_up(missed)
         await self._confirm(interaction, text)
 
     @channel.command(name="clear", description="Stop posting news in this server")
@@ -156,8 +171,16 @@ class Config(commands.Cog):
 
     @paddock.command(name="resume", description="Start posting again")
     async def resume(self, interaction: discord.Interaction) -> None:
-        await set_paused(self.bot.db, _guild_id(interaction), False)
-        await self._confirm(interaction, "Resumed: new stories will be posted again.")
+        guild_id = _guild_id(interaction)
+        before = await get_guild_config(self.bot.db, guild_id)
+        await set_paused(self.bot.db, guild_id, False)
+        text = "Resumed: new stories will be posted again."
+        if before.paused and not _paused_by_hand(before) and before.news_channel_id:
+            # The channel failed and has been fixed: post what the server missed. Stories
+            # skipped during a pause a moderator chose stay skipped, as /paddock pause says.
+            missed = await catch_up(self.bot.db, guild_id, before.news_channel_id)
+            text = "Resumed" + _catching_up(missed)
+        await self._confirm(interaction, text)
 
     @filter_group.command(
         name="add", description="Only post stories about these people, teams or words"

@@ -139,6 +139,29 @@ async def skip_paused_guilds(conn: aiosqlite.Connection) -> int:
         return cursor.rowcount
 
 
+async def requeue_missed(
+    conn: aiosqlite.Connection, guild_id: int, channel_id: int, *, since: str, limit: int
+) -> int:
+    """Queue again, for ``channel_id``, the newest ``limit`` stories since ``since`` that a
+    server missed while it could not be posted to (failed, or skipped while paused) and has
+    not had since. Returns how many."""
+    async with transaction(conn):
+        cursor = await conn.execute(
+            "UPDATE OR IGNORE deliveries SET status = 'pending', reason = 'queued', "
+            "channel_id = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL, "
+            "updated_at = ? WHERE id IN ("
+            "SELECT d.id FROM deliveries AS d JOIN articles AS a ON a.id = d.article_id "
+            "WHERE d.guild_id = ? AND (d.status = 'failed' OR "
+            "(d.status = 'skipped' AND d.reason = 'paused')) "
+            "AND coalesce(a.published_at, a.fetched_at) >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries AS o WHERE o.guild_id = d.guild_id "
+            "AND o.article_id = d.article_id AND o.status IN ('pending', 'sending', 'sent')) "
+            "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT ?)",
+            (channel_id, utc_now(), guild_id, since, limit),
+        )
+        return cursor.rowcount
+
+
 async def due_deliveries(
     conn: aiosqlite.Connection, now: str, limit: int, *, nonce_kept_since: str | None = None
 ) -> list[DueDelivery]:

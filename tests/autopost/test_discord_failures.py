@@ -82,12 +82,30 @@ async def test_losing_permission_pauses_the_server_until_the_channel_is_set_agai
     state_field = {f["name"]: f["value"] for f in shown["embeds"][0]["fields"]}["State"]
     assert state_field.startswith("⏸️ paused — Paused: Paddock lacks permission")
 
+    # Stories arriving while paused are held back too.
+    await publish(room, "Alonso signs for another season")
+    await room.deliver()
+    assert len(room.posts()) == 1
+
+    # Fixed: the story that failed and the one held back are posted, once, and then news
+    # flows as before.
     state.set_overwrite(room.news, bot_member)
     reply = await room.command("paddock channel set", {"channel": room.news})
-    assert reply["content"].endswith("Posting has resumed.")
+    assert reply["content"].endswith(
+        "Posting has resumed, starting with the 2 stories missed meanwhile."
+    )
+    await room.deliver()
+    assert titles(room.posts())[1:] == [
+        "Piastri extends his contract",
+        "Alonso signs for another season",
+    ]
     await publish(room, "Sainz scores his first points of the year")
     await room.deliver()
-    assert titles(room.posts())[-1] == "Sainz scores his first points of the year"
+    assert titles(room.posts())[1:] == [
+        "Piastri extends his contract",
+        "Alonso signs for another season",
+        "Sainz scores his first points of the year",
+    ]
 
 
 async def test_a_deleted_news_channel_pauses_and_a_new_channel_resumes(room: Newsroom) -> None:
@@ -106,14 +124,44 @@ async def test_a_deleted_news_channel_pauses_and_a_new_channel_resumes(room: New
 
     general = room.harness.world.general
     reply = await room.command("paddock channel set", {"channel": general})
-    assert reply["content"] == f"News will be posted in <#{general.id}>. Posting has resumed."
+    assert reply["content"] == (
+        f"News will be posted in <#{general.id}>. "
+        "Posting has resumed, starting with the story missed meanwhile."
+    )
     room.feeds.serve(
         FEED,
         rss([story(10, hours=0.05, title="Ocon moves to Haas"), story(1, hours=2)]),
     )
     await room.poll()
     await room.deliver()
-    assert titles(room.posts(general)) == ["Ocon moves to Haas"]
+    # The story lost with the old channel comes first, in the new one.
+    assert titles(room.posts(general)) == ["Gasly qualifies fifth", "Ocon moves to Haas"]
+
+
+async def test_resume_after_a_channel_failure_catches_up_on_the_newest_few(
+    room: Newsroom,
+) -> None:
+    await first_story_posted(room)
+    state = room.harness.emulator.state
+    bot_member = room.harness.world.guild.members[state.bot_user.id]
+    state.set_overwrite(room.news, bot_member, deny=Permission.SEND_MESSAGES)
+    missed = [f"Missed story {n}" for n in range(1, 6)]
+    for hours, title in zip([5, 4, 3, 2, 1], missed, strict=True):
+        link = f"https://news.example/missed-{hours}"
+        room.feeds.serve(FEED, rss([story(20 + hours, hours=hours, title=title, link=link)]))
+        await room.poll()
+        await room.deliver()
+    assert len(room.posts()) == 1
+
+    # Permission given back on the same channel: /paddock resume posts the newest three,
+    # oldest of them first, not a flood of everything missed.
+    state.set_overwrite(room.news, bot_member)
+    reply = await room.command("paddock resume")
+    assert reply["content"] == "Resumed, starting with the 3 stories missed meanwhile."
+    await room.deliver()
+    await room.deliver()
+    assert titles(room.posts())[1:] == missed[2:]
+    assert len(room.posts()) == 4
 
 
 async def test_a_broken_feed_does_not_hold_up_a_working_one(room: Newsroom) -> None:
