@@ -95,6 +95,7 @@ WORLD_CHAMPIONS: dict[int, str] = {
     2022: "max-verstappen",
     2023: "max-verstappen",
     2024: "max-verstappen",
+    2025: "lando-norris",
 }
 
 _COUNTS = {
