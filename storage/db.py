@@ -168,9 +168,10 @@ async def newest_first(
     nothing at all.
     """
     assert table in {"articles", "quotes"}  # a constant from this package, never user input
-    async with conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}") as cursor:  # noqa: S608
-        row = await cursor.fetchone()
-    newest = row[0] if row else 0
+    newest_id = f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608
+    # execute_fetchall is one trip to the database thread instead of three; searches are
+    # short enough for that to show.
+    [(newest,)] = await conn.execute_fetchall(newest_id)
     rows: list[aiosqlite.Row] = []
     for position, window in enumerate(windows):
         after = max(0, newest - window) if window else 0

@@ -156,20 +156,29 @@ async def quotes_by_person(
 async def _quotes_with_words(
     conn: aiosqlite.Connection, person_id: str, query: str, limit: int
 ) -> list[StoredQuote]:
-    """The word match runs once, as a set (joined instead, SQLite would run the MATCH for
-    each of the person's quotes), built from the most recently stored quotes first
-    (``storage.db.newest_first``): a common word matches a good share of every quote."""
+    """The person's quotes with every word, the most recently stored quotes first
+    (``storage.db.newest_first``): a common word matches a good share of every quote.
+
+    The speaker is a column of the full-text index (migration 0008), so FTS5 intersects the
+    person with the words (CROSS JOIN keeps it the outer loop); read from the quotes table
+    instead, each match of a common word would be a row to read just to see who said it.
+    The phrase of the id's words can also match a longer id ("carlos sainz" in "carlos sainz
+    jr"), so the quotes table's own column has the last word.
+    """
+    speaker = '"' + person_id.replace('"', '""') + '"'
+    match = f"text : ({query}) AND person_id : {speaker}"
 
     async def matching(after: int) -> list[aiosqlite.Row]:
-        async with conn.execute(
-            f"SELECT {_COLUMNS} FROM quotes AS q "  # noqa: S608 - constant columns
-            "JOIN articles AS a ON a.id = q.article_id "
-            "WHERE q.person_id = ? AND q.id IN "
-            "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? AND rowid > ?) "
-            "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?",
-            (person_id, query, after, limit),
-        ) as cursor:
-            return list(await cursor.fetchall())
+        return list(
+            await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM quotes_fts "  # noqa: S608 - constant columns
+                "CROSS JOIN quotes AS q ON q.id = quotes_fts.rowid "
+                "JOIN articles AS a ON a.id = q.article_id "
+                "WHERE quotes_fts MATCH ? AND quotes_fts.rowid > ? AND q.person_id = ? "
+                "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?",
+                (match, after, person_id, limit),
+            )
+        )
 
     return [
         _quote(row) for row in await newest_first(conn, "quotes", _WORD_WINDOWS, matching, limit)
@@ -177,12 +186,12 @@ async def _quotes_with_words(
 
 
 async def article_quotes(conn: aiosqlite.Connection, article_id: int) -> list[StoredQuote]:
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id "  # noqa: S608
         "WHERE q.article_id = ? ORDER BY q.start_offset",
         (article_id,),
-    ) as cursor:
-        return [_quote(row) for row in await cursor.fetchall()]
+    )
+    return [_quote(row) for row in rows]
 
 
 async def count_quotes(conn: aiosqlite.Connection) -> int:

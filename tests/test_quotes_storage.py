@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import aiosqlite
 import pytest
 
@@ -10,9 +13,15 @@ from bot.articles import ParsedArticle
 from bot.ingest import ingest_article
 from bot.quote_service import load_speaker_index, quote_hook, reindex_quotes, store_article_quotes
 from storage.articles import store_article
-from storage.db import transaction
+from storage.db import load_migrations, open_database, transaction
 from storage.people import ensure_builtin_people
-from storage.quotes import article_quotes, count_quotes, quotes_by_person
+from storage.quotes import (
+    NewQuote,
+    article_quotes,
+    count_quotes,
+    quotes_by_person,
+    replace_article_quotes,
+)
 
 MONACO = ParsedArticle(
     title="Leclerc: ‘This one is for my father’",
@@ -126,3 +135,85 @@ async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
 
     assert [q.text for q in found] == ["Imola will suit our car better than Miami did,"]
     assert len(await quotes_by_person(db, "oscar-piastri", about="Imola", limit=2)) == 2
+
+
+async def test_word_search_keeps_to_the_speaker_whose_id_another_id_begins_with(
+    db: aiosqlite.Connection,
+) -> None:
+    # The speaker is searched inside the full-text index as the words of their id, and
+    # "carlos sainz" is also the start of "carlos sainz jr".
+    await ensure_builtin_people(db)
+    parsed = ParsedArticle(
+        title="Two Sainzes",
+        body="“The tyres were gone after ten laps,” Sainz said. “The tyres were fine,” said Sr.",
+    )
+    said = {
+        "carlos-sainz-jr": "The tyres were gone after ten laps,",
+        "carlos-sainz": "The tyres were fine,",
+    }
+    async with transaction(db):
+        await db.execute("INSERT INTO people (id, name) VALUES ('carlos-sainz', 'Carlos Sainz')")
+        article = (await store_article(db, parsed)).article
+        at = {who: article.full_text.index(words) for who, words in said.items()}
+        await replace_article_quotes(
+            db,
+            article.id,
+            [NewQuote(words, who, 1, at[who], at[who] + len(words)) for who, words in said.items()],
+        )
+
+    son = await quotes_by_person(db, "carlos-sainz-jr", about="tyres")
+    father = await quotes_by_person(db, "carlos-sainz", about="tyres")
+
+    assert [q.text for q in son] == ["The tyres were gone after ten laps,"]
+    assert [q.text for q in father] == ["The tyres were fine,"]
+    # The words searched are the quote's, never the speaker's name.
+    assert await quotes_by_person(db, "carlos-sainz", about="carlos") == []
+
+
+async def test_a_speaker_leaving_the_directory_leaves_the_word_search(
+    db: aiosqlite.Connection,
+) -> None:
+    await ensure_builtin_people(db)
+    hook = await quote_hook(db)
+    await ingest_article(db, IMOLA, [hook])
+    assert await quotes_by_person(db, "charles-leclerc", about="Imola") != []
+
+    async with transaction(db):
+        await db.execute("DELETE FROM people WHERE id = 'charles-leclerc'")
+
+    assert await quotes_by_person(db, "charles-leclerc", about="Imola") == []
+    # The index agrees with the quotes table, which now holds the quote unattributed.
+    match = "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?"
+    async with db.execute(match, ('person_id : "charles-leclerc"',)) as cursor:
+        assert (await cursor.fetchone())[0] == 0
+    async with db.execute(match, ("imola",)) as cursor:
+        assert (await cursor.fetchone())[0] == 1
+
+
+async def test_quotes_stored_before_the_speaker_was_indexed_are_found_by_speaker(
+    tmp_path: Path,
+) -> None:
+    # A database at migration 7, with a quote stored before migration 8 added the speaker to
+    # the full-text index.
+    path = tmp_path / "older.db"
+    with sqlite3.connect(path) as raw:
+        for migration in load_migrations()[:7]:
+            raw.executescript(migration.sql)
+        raw.executescript(
+            "INSERT INTO people (id, name) VALUES ('charles-leclerc', 'Charles Leclerc');"
+            "INSERT INTO articles (id, title, fetched_at, content_hash) "
+            "VALUES (1, 'Leclerc looks ahead', '2024-05-16T10:00:00+00:00', 'x');"
+            "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
+            "end_offset, text) VALUES (1, 'charles-leclerc', '2024-05-16T10:00:00+00:00', 1, 0, "
+            "47, 'Imola will suit our car better than Miami did,');"
+            "PRAGMA user_version = 7;"
+        )
+    raw.close()
+
+    conn = await open_database(path)
+    try:
+        found = await quotes_by_person(conn, "charles-leclerc", about="Imola")
+    finally:
+        await conn.close()
+
+    assert [q.text for q in found] == ["Imola will suit our car better than Miami did,"]
