@@ -23,6 +23,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _KEYS_PER_QUERY = 250
 # Stories (newest stored first) that search ranks before widening to the whole archive.
 _SEARCH_WINDOWS = (2_000, 20_000, None)
+# bm25 weighs a word found in half the stories or more at next to nothing. Counted in the
+# newest _COMMON_SAMPLE stories, a word is taken to be on one side of that line when this
+# far from it (see _ranking_query); 500 tell 40% from 60% with room to spare.
+_HALF_MARGIN = 0.1
+_COMMON_SAMPLE = 500
 # Matches, newest stored first, among which "latest mentioning" sorts by date.
 _RECENT_MATCHES = 500
 
@@ -261,38 +266,99 @@ async def latest_articles(
         return [article_from_row(row) for row in await cursor.fetchall()]
 
 
+def _terms(words: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(words)][:12]
+
+
+def _quoted(terms: Sequence[str], joiner: str = " ") -> str:
+    return joiner.join(f'"{term}"' for term in terms)
+
+
 def fts_query(words: str, *, any_word: bool = False) -> str | None:
     """A safe FTS5 query for free text: each word quoted, so no user input is syntax."""
-    terms = [w.casefold() for w in _WORD.findall(words)][:12]
+    terms = _terms(words)
     if not terms:
         return None
-    joiner = " OR " if any_word else " "
-    return joiner.join(f'"{term}"' for term in terms)
+    return _quoted(terms, " OR " if any_word else " ")
+
+
+async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> str | None:
+    """The words bm25 should rank an every-word search by, when some are best left out.
+
+    To weigh each word, bm25 first reads every story in the archive that contains it,
+    whatever the window being ranked, so a word in most stories costs the most. And it
+    weighs a word found in half the stories or more at 1e-6 (fts5_aux.c): next to a word
+    that it does weigh, leaving such a word out moves scores by millionths, which reorders
+    only near ties. How common each word is gets counted in the newest stories, which is
+    cheap, with a margin (``_HALF_MARGIN``) for the archive differing from them. Left-out
+    words still have to match. None: rank by every word, as when none is clearly rare,
+    since then the common words are what tells the stories apart.
+    """
+    distinct = list(dict.fromkeys(terms))
+    if len(distinct) < 2:
+        return None
+    # The newest ids stand in for the newest stories: counting those would read their rows,
+    # and an id gap only makes a word look rarer, so it keeps ranking.
+    each_count = ", ".join(
+        f"(SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?{n} "  # noqa: S608
+        "AND rowid > newest - ?1)"
+        for n in range(2, len(distinct) + 2)
+    )
+    [(stories, *counts)] = await conn.execute_fetchall(
+        "WITH recent (newest) AS (SELECT coalesce(max(id), 0) FROM articles) "  # noqa: S608
+        f"SELECT min(newest, ?1), {each_count} FROM recent",
+        (_COMMON_SAMPLE, *(_quoted([term]) for term in distinct)),
+    )
+    if not stories:
+        return None
+    shares = {t: n / stories for t, n in zip(distinct, counts, strict=True)}
+    common = {t for t, share in shares.items() if share >= 0.5 + _HALF_MARGIN}
+    if not any(share < 0.5 - _HALF_MARGIN for share in shares.values()):
+        return None
+    return _quoted([term for term in terms if term not in common]) if common else None
 
 
 async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5) -> list[Article]:
     """Best matches for ``words``: every word first, then any word; BM25 with recency ties.
 
     Ranking costs time for every story that matches, so the most recently stored stories
-    are ranked first (``storage.db.newest_first`` over ``_SEARCH_WINDOWS``).
+    are ranked first (``storage.db.newest_first`` over ``_SEARCH_WINDOWS``). An every-word
+    search ranks by the words that are not in most stories (``_ranking_query``).
     """
+    terms = _terms(words)
+    if not terms:
+        return []
     for any_word in (False, True):
-        query = fts_query(words, any_word=any_word)
-        if query is None:
-            return []
+        query = _quoted(terms, " OR " if any_word else " ")
+        rank_by = query
+        if not any_word:
+            rank_by = await _ranking_query(conn, terms) or query
 
-        async def ranked(after: int, query: str = query) -> list[aiosqlite.Row]:
+        async def ranked(
+            after: int, query: str = query, rank_by: str = rank_by
+        ) -> list[aiosqlite.Row]:
             # Rank inside FTS5 and fetch only the few winners' rows; a join before the
-            # ORDER BY would read every matching story's row to sort on its date.
-            async with conn.execute(
-                f"SELECT {COLUMNS_OF_A} FROM ("  # noqa: S608 - constant columns
-                "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts "
-                "WHERE articles_fts MATCH ? AND rowid > ? ORDER BY score LIMIT ?"
-                ") AS best JOIN articles AS a ON a.id = best.id "
-                "ORDER BY best.score, coalesce(a.published_at, a.fetched_at) DESC",
-                (query, after, limit),
-            ) as cursor:
-                return list(await cursor.fetchall())
+            # ORDER BY would read every matching story's row to sort on its date. With
+            # words left out of the ranking, the full query narrows what is ranked ("+rowid"
+            # keeps it a filter on the ranked rows, not a lookup for each of its matches).
+            narrow = ""
+            params: tuple[object, ...] = (rank_by, after)
+            if rank_by != query:
+                narrow = (
+                    "AND +rowid IN (SELECT rowid FROM articles_fts "
+                    "WHERE articles_fts MATCH ? AND rowid > ?) "
+                )
+                params += (query, after)
+            return list(
+                await conn.execute_fetchall(
+                    f"SELECT {COLUMNS_OF_A} FROM ("  # noqa: S608 - constant columns and clauses
+                    "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts "
+                    f"WHERE articles_fts MATCH ? AND rowid > ? {narrow}ORDER BY score LIMIT ?"
+                    ") AS best JOIN articles AS a ON a.id = best.id "
+                    "ORDER BY best.score, coalesce(a.published_at, a.fetched_at) DESC",
+                    (*params, limit),
+                )
+            )
 
         rows = await newest_first(conn, "articles", _SEARCH_WINDOWS, ranked, limit)
         if rows:

@@ -156,3 +156,33 @@ async def test_search_ranks_recent_stories_first_and_widens_when_they_hold_none(
     assert [a.title for a in await search_articles(db, "Monaco", limit=2)] == ["Monaco preview"]
     # Nothing recent matches: the whole archive is searched.
     assert [a.title for a in await search_articles(db, "classic")] == ["Monaco classic"]
+
+
+async def test_search_ranks_by_the_rarer_words_but_every_word_must_match(
+    db: aiosqlite.Connection,
+) -> None:
+    # "car" is in all but one story: bm25 weighs it at next to nothing, so the search ranks
+    # by "restart" alone, which is cheaper and orders the stories as bm25 over both words.
+    fillers = [story(f"Launch {n}", f"The new car number {n} is fast.", n) for n in range(1, 9)]
+    await ingest_articles(
+        db,
+        [
+            *fillers,
+            story("Restart chaos", "The car stalled at the restart.", 9),
+            story("Late drama", "Restart, restart and another restart: the car held on.", 10),
+            story("Quiet race", "One restart, and the car was fine all afternoon long.", 11),
+            story("Restart rules", "Stewards explain the rolling start.", 12),
+        ],
+    )
+    assert await storage.articles._ranking_query(db, ["car", "restart"]) == '"restart"'
+    assert await storage.articles._ranking_query(db, ["car", "the"]) is None
+    async with db.execute(
+        "SELECT a.title FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+        'WHERE articles_fts MATCH \'"car" "restart"\' ORDER BY bm25(articles_fts, 5.0, 1.0)'
+    ) as cursor:
+        by_bm25 = [row[0] for row in await cursor.fetchall()]
+
+    found = [a.title for a in await search_articles(db, "car restart")]
+
+    assert found == by_bm25
+    assert sorted(found) == ["Late drama", "Quiet race", "Restart chaos"]
