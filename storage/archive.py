@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import aiosqlite
 
 from storage.articles import StoreResult
-from storage.quotes import NewQuote
+from storage.quotes import NewQuote, insert_quotes
 
 
 async def add_known_quotes(
@@ -20,10 +20,8 @@ async def add_known_quotes(
 
     Speakers must be in the people table: unlike the pipeline, nothing checks them first.
     """
-    await conn.executemany(
-        "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
-        "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (article_id, start_offset) DO NOTHING",
+    await insert_quotes(
+        conn,
         [
             (
                 stored.article.id,

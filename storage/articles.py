@@ -132,7 +132,18 @@ async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> St
     )
     article = await get_article(conn, cursor.lastrowid or 0)
     assert article is not None
+    await _index_articles(conn, [(article.id, article.title, article.body)])
     return StoreResult(article, created=True, updated=False)
+
+
+async def _index_articles(
+    conn: aiosqlite.Connection, stories: Sequence[tuple[int, str, str]]
+) -> None:
+    """Full-text rows for newly inserted stories (id, title, body), in one statement: new
+    rows are indexed here rather than by a trigger (migration 0009)."""
+    await conn.executemany(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", stories
+    )
 
 
 async def store_articles(
@@ -209,6 +220,7 @@ async def store_articles(
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        await _index_articles(conn, [(row[0], row[4], row[9]) for row in rows])
     for position in later:
         results[position] = await store_article(conn, batch[position])
     return [result for result in results if result is not None]

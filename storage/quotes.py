@@ -125,14 +125,35 @@ async def replace_quotes(conn: aiosqlite.Connection, items: Sequence[ArticleQuot
         for item in items
         for q in item.quotes
     ]
-    if rows:
-        await conn.executemany(
-            "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
-            "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (article_id, start_offset) DO NOTHING",
-            rows,
-        )
+    await insert_quotes(conn, rows)
     return len(rows)
+
+
+QuoteRow = tuple[int, str | None, str, int, int, int, str, str]
+
+
+async def insert_quotes(conn: aiosqlite.Connection, rows: Sequence[QuoteRow]) -> None:
+    """Insert quotes (article id, person id, said at, paragraph, start, end, text, cue) and
+    their full-text rows; a quote already stored at the same place is left as it is.
+
+    The full-text rows go in with one INSERT ... SELECT rather than from a trigger
+    (migration 0009). New rows get ids above every id present, so "above the largest id
+    before" is exactly the quotes inserted here.
+    """
+    if not rows:
+        return
+    [(before,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM quotes")
+    await conn.executemany(
+        "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
+        "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (article_id, start_offset) DO NOTHING",
+        rows,
+    )
+    await conn.execute(
+        "INSERT INTO quotes_fts (rowid, text, person_id) "
+        "SELECT id, text, person_id FROM quotes WHERE id > ?",
+        (before,),
+    )
 
 
 async def quotes_by_person(

@@ -13,10 +13,11 @@ from bot.ingest import ingest_article, ingest_articles
 from bot.mentions import mention_finder
 from bot.pipeline import article_hooks
 from bot.quote_service import reindex_quotes
-from storage.articles import StoreResult
+from storage.articles import StoreResult, search_articles, store_article
+from storage.db import transaction
 from storage.mentions import people_named_in
 from storage.people import load_people
-from storage.quotes import StoredQuote, article_quotes
+from storage.quotes import StoredQuote, article_quotes, quotes_by_person
 
 
 def story(day: int, title: str, body: str) -> ParsedArticle:
@@ -127,3 +128,38 @@ def test_content_hash_is_stable() -> None:
     # Stored hashes decide whether a story is new, so the digest must not drift.
     expected = hashlib.sha256(b"norris on pole lando norris took pole.").hexdigest()
     assert content_hash("Norris on Pole", "Lando  Norris took pole.") == expected
+
+
+async def full_text_matches_its_tables(conn: aiosqlite.Connection) -> None:
+    """FTS5's own check, comparing each index with the rows it indexes ('database disk
+    image is malformed' if a story or quote is missing from it or indexed stale)."""
+    check = "VALUES ('integrity-check', 1)"
+    await conn.execute(f"INSERT INTO articles_fts (articles_fts, rank) {check}")
+    await conn.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) {check}")
+
+
+async def test_every_way_in_keeps_the_full_text_indexes_whole(db: aiosqlite.Connection) -> None:
+    hooks = await article_hooks(db)
+    await ingest_articles(db, STORIES, hooks)  # a batch of new stories
+    edited = story(
+        1,
+        "Norris on pole in Melbourne",
+        "Lando Norris took pole.\n\n“It was a tidy lap,” Norris said.",
+    )
+    await ingest_article(db, edited, hooks)  # an edit, one story at a time
+    lone = story(
+        4, "Alonso on form", "Fernando Alonso said: “The car is finally where we want it.”"
+    )
+    await ingest_article(db, lone, hooks)  # a new story on its own
+    async with transaction(db):  # the storage layer's own one-story insert
+        await store_article(db, story(5, "Gasly in the points", "Pierre Gasly scored again."))
+    await reindex_quotes(db)  # every quote deleted and stored again
+    await full_text_matches_its_tables(db)
+
+    found = await search_articles(db, "tidy lap")
+    assert [a.title for a in found] == ["Norris on pole in Melbourne"]
+    assert [a.title for a in await search_articles(db, "gasly scored")] == ["Gasly in the points"]
+    assert [q.text for q in await quotes_by_person(db, "fernando-alonso", about="finally")] == [
+        "The car is finally where we want it."
+    ]
+    assert not await quotes_by_person(db, "lando-norris", about="fantastic")
