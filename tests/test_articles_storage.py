@@ -11,7 +11,12 @@ import pytest
 from bot.articles import ParsedArticle
 from bot.importing import read_article_file
 from bot.ingest import import_paths, ingest_article
-from storage.articles import latest_articles, search_articles
+from storage.articles import (
+    _stored_keys_query,
+    latest_articles,
+    search_articles,
+    store_articles,
+)
 from storage.db import DatabaseError, load_migrations, open_database, transaction
 from tests.conftest import SEED
 
@@ -125,3 +130,33 @@ async def test_a_cancelled_writer_leaves_the_connection_usable(db: aiosqlite.Con
     await ingest_article(db, ParsedArticle(title="Gasly on pole", body="A late lap did it."))
     async with db.execute("SELECT count(*) FROM bot_state") as cursor:
         assert (await cursor.fetchone())[0] == 0
+
+
+async def test_looking_up_stored_copies_uses_indexes_whatever_keys_a_batch_has(
+    db: aiosqlite.Connection,
+) -> None:
+    # Stories from files often have no URL or GUID; an empty "IN ()" once made every batch
+    # read the whole table (a gigabyte at 100k stories).
+    for hashes, urls, guids in [
+        (["h1", "h2"], [], []),
+        (["h1"], ["https://a.example/1"], []),
+        (["h1"], [], ["guid-1"]),
+        (["h1"], ["https://a.example/1"], ["guid-1"]),
+    ]:
+        sql, params = _stored_keys_query(hashes, urls, guids)
+        async with db.execute(f"EXPLAIN QUERY PLAN {sql}", params) as cursor:
+            plan = " | ".join(str(row[-1]) for row in await cursor.fetchall())
+        assert "SCAN articles" not in plan, plan
+        assert "USING INDEX" in plan
+
+
+async def test_a_story_without_url_or_guid_is_still_found_again(
+    db: aiosqlite.Connection,
+) -> None:
+    plain = ParsedArticle(title="Albon scores for Williams", body="Alex Albon finished ninth.")
+    async with transaction(db):
+        [first] = await store_articles(db, [plain])
+    async with transaction(db):
+        [again] = await store_articles(db, [plain])
+    assert first.created and not again.created and not again.updated
+    assert again.article.id == first.article.id
