@@ -37,7 +37,7 @@ from storage.people import ensure_builtin_people, load_people, merge_into_direct
 from storage.quotes import NewQuote, count_quotes
 from storage.search_baseline import substring_search
 
-PIPELINE_SAMPLE = 1000
+PIPELINE_SAMPLE = 2000
 BULK_BATCH = 500
 BULK_CACHE_MIB = 256
 PIPELINE_BATCH = 200
