@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 BACKLOG_POSTS = 3  # a feed's first poll posts at most this many of its newest stories
 SAME_STORY_WINDOW = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=6)
+# A round's feeds are stored together (oldest entry first) once all have answered, or this
+# many seconds after the round began; a feed slower than that is stored when it answers,
+# so one hanging site never holds back the others' news.
+ROUND_GRACE_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
 
@@ -163,9 +167,26 @@ class FeedPoller:
             async with self._limit:
                 return await self._read(feed)
 
-        outcomes = list(await asyncio.gather(*(limited(feed) for feed in feeds)))
-        stored = iter(await self._store_reads([o for o in outcomes if isinstance(o, _Read)], hooks))
-        return PollRound([o if isinstance(o, FeedReport) else next(stored) for o in outcomes])
+        tasks = [asyncio.ensure_future(limited(feed)) for feed in feeds]
+        reports: dict[asyncio.Future[FeedReport | _Read], FeedReport] = {}
+
+        async def store(done: set[asyncio.Future[FeedReport | _Read]]) -> None:
+            outcomes = {task: task.result() for task in tasks if task in done}
+            reads = [(task, o) for task, o in outcomes.items() if isinstance(o, _Read)]
+            stored = await self._store_reads([read for _, read in reads], hooks)
+            reports.update({task: report for (task, _), report in zip(reads, stored, strict=True)})
+            reports.update({t: o for t, o in outcomes.items() if isinstance(o, FeedReport)})
+
+        try:
+            done, pending = await asyncio.wait(tasks, timeout=ROUND_GRACE_SECONDS)
+            await store(done)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                await store(done)
+        finally:
+            for task in tasks:
+                task.cancel()
+        return PollRound([reports[task] for task in tasks])
 
     async def _standard_hooks(self) -> list[AfterStore]:
         if self._hooks is not None:

@@ -1,3 +1,4 @@
+import asyncio
 import itertools
 import random
 import time
@@ -6,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 import pytest
 
+from bot import poller as poller_module
 from bot.delivery import DeliveryPacer, DeliveryWorker, delivery_hook
 from bot.poller import FeedPoller
 from bot.safe_fetch import SafeFetcher
@@ -98,6 +100,32 @@ async def test_teaser_entries_are_read_from_their_pages(
     assert paragraphs[1] in article.body
     assert article.summary == "Piastri spoke after the race."
     assert feed_server.hits["/articles/piastri"] == 1
+
+
+async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
+    db: aiosqlite.Connection,
+    feed_server: FeedServer,
+    fetcher: SafeFetcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A round stores its feeds together once all have answered, but never waits long on
+    # one that hangs: the fast feed's story is stored while the slow one is still read.
+    monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
+    fast = feed_server.serve("/feeds/fast.xml", rss([story(1, hours=1)]))
+    await add_global_feed(db, fast)
+    await add_global_feed(db, feed_server.url("/slow"))
+    round_ = asyncio.create_task(poller(db, fetcher, feed_timeout=4.0).poll_all())
+    stored_while_waiting = False
+    for _ in range(30):
+        await asyncio.sleep(0.1)
+        if await latest_articles(db, 5):
+            stored_while_waiting = not round_.done()
+            break
+    result = await round_
+    assert stored_while_waiting
+    by_url = {report.feed.url: report for report in result.reports}
+    assert len(by_url[fast].created) == 1
+    assert by_url[feed_server.url("/slow")].status == "failed"
 
 
 async def test_one_bad_feed_never_stalls_the_others(
