@@ -12,26 +12,24 @@ from typing import Any
 from bot.articles import Article
 
 
-def count_argument(value: str) -> int:
-    """argparse type for "how many": a whole number from 1 to 100."""
+def _whole_number(value: str, low: int, high: int, choice: str) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= number <= 100:
-        raise argparse.ArgumentTypeError("choose a number from 1 to 100")
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(f"choose a number from {choice}")
     return number
+
+
+def count_argument(value: str) -> int:
+    """argparse type for "how many": a whole number from 1 to 100."""
+    return _whole_number(value, 1, 100, "1 to 100")
 
 
 def workers_argument(value: str) -> int:
     """argparse type for a number of worker processes: 0 (none) to 16."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 0 <= number <= 16:
-        raise argparse.ArgumentTypeError("choose a number from 0 (no workers) to 16")
-    return number
+    return _whole_number(value, 0, 16, "0 (no workers) to 16")
 
 
 def fail(message: str) -> int:
