@@ -127,19 +127,16 @@ async def ingest_batches(
     """
     aheads = [ahead for step in after_store if isinstance(step, BatchStep) for ahead in step.ahead]
     coming = iter(batches)
-    first = next(coming, None)
-    if first is None:
-        return
-    second = next(coming, None)
+    head = list(itertools.islice(coming, 2))
+    queue = itertools.chain(head, coming)
     # A single batch is stored before workers could start.
-    pool = work_pool(aheads, workers) if second is not None else None
+    pool = work_pool(aheads, workers) if len(head) == 2 else None
     if pool is None:
-        for batch in itertools.chain([first], [second] if second else [], coming):
+        for batch in queue:
             yield await ingest_articles(conn, batch, after_store)
         return
-    queue = itertools.chain([second], coming)
+    first = next(queue)
     with pool:
-        pool.start()
 
         def hand_out() -> None:
             while pool.waiting <= _PREFETCH:

@@ -34,6 +34,8 @@ class StoryWords(Protocol):
 
 
 _Key = tuple[str, str, str | None]
+# Stories handed to one worker, and the future of their results.
+_Chunk = tuple[list[StoryWords], Future[Any]]
 
 
 def _key(story: StoryWords) -> _Key:
@@ -83,10 +85,6 @@ def _run(stories: Sequence[StoryWords]) -> list[list[Any]]:
     return [[work(story) for story in stories] for work in _installed]
 
 
-def _ready() -> None:
-    """Nothing: submitted once per worker so they start before the first batch needs them."""
-
-
 # ---- in the importing process ---------------------------------------------------------------
 
 
@@ -109,22 +107,17 @@ class WorkPool:
             initializer=_install,
             initargs=(tuple(ahead.work for ahead in self._aheads),),
         )
-        self._pending: deque[tuple[Sequence[StoryWords], list[tuple[int, Future[Any]]]]] = deque()
-
-    def start(self) -> None:
-        """Start the workers now rather than on the first batch."""
-        if self._executor is not None:
-            for _ in range(self._workers):
-                self._executor.submit(_ready)
+        self._pending: deque[tuple[Sequence[StoryWords], list[_Chunk]]] = deque()
 
     def submit(self, batch: Sequence[StoryWords]) -> None:
-        chunks: list[tuple[int, Future[Any]]] = []
+        """Hand ``batch`` out, a share per worker (the executor starts workers as it needs)."""
+        chunks: list[_Chunk] = []
         if self._executor is not None and batch:
             size = -(-len(batch) // self._workers)
             try:
                 for first in range(0, len(batch), size):
                     chunk = list(batch[first : first + size])
-                    chunks.append((first, self._executor.submit(_run, chunk)))
+                    chunks.append((chunk, self._executor.submit(_run, chunk)))
             except (BrokenProcessPool, RuntimeError):
                 self._give_up()
                 chunks = []
@@ -138,7 +131,7 @@ class WorkPool:
     async def collect(self) -> Sequence[StoryWords]:
         """The oldest submitted batch, its work done ahead as far as the workers managed."""
         batch, chunks = self._pending.popleft()
-        for first, future in chunks:
+        for chunk, future in chunks:
             try:
                 results = await asyncio.wrap_future(future)
             except BrokenProcessPool:
@@ -146,9 +139,8 @@ class WorkPool:
                 continue
             except Exception:  # the steps redo the chunk, and report its error if it recurs
                 continue
-            stories = batch[first : first + len(results[0])] if results else ()
             for ahead, found in zip(self._aheads, results, strict=True):
-                ahead.keep(stories, found)
+                ahead.keep(chunk, found)
         return batch
 
     def _give_up(self) -> None:
