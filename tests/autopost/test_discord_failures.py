@@ -18,6 +18,16 @@ async def first_story_posted(room: Newsroom) -> None:
     assert len(room.posts()) == 1
 
 
+def set_send_permission(room: Newsroom, *, allowed: bool) -> None:
+    """Take Send Messages in the news channel from the bot, or give it back."""
+    state = room.harness.emulator.state
+    bot_member = room.harness.world.guild.members[state.bot_user.id]
+    if allowed:
+        state.set_overwrite(room.news, bot_member)
+    else:
+        state.set_overwrite(room.news, bot_member, deny=Permission.SEND_MESSAGES)
+
+
 async def publish(room: Newsroom, title: str) -> None:
     link = f"https://news.example/{title.lower().replace(' ', '-')}"
     room.feeds.serve(FEED, rss([story(9, hours=0.1, title=title, link=link), story(1, hours=2)]))
@@ -63,9 +73,7 @@ async def test_losing_permission_pauses_the_server_until_the_channel_is_set_agai
     room: Newsroom,
 ) -> None:
     await first_story_posted(room)
-    state = room.harness.emulator.state
-    bot_member = room.harness.world.guild.members[state.bot_user.id]
-    state.set_overwrite(room.news, bot_member, deny=Permission.SEND_MESSAGES)
+    set_send_permission(room, allowed=False)
 
     await publish(room, "Piastri extends his contract")
     report = await room.deliver()
@@ -89,7 +97,7 @@ async def test_losing_permission_pauses_the_server_until_the_channel_is_set_agai
 
     # Fixed: the story that failed and the one held back are posted, once, and then news
     # flows as before.
-    state.set_overwrite(room.news, bot_member)
+    set_send_permission(room, allowed=True)
     reply = await room.command("paddock channel set", {"channel": room.news})
     assert reply["content"].endswith(
         "Posting has resumed, starting with the 2 stories missed meanwhile."
@@ -142,9 +150,7 @@ async def test_resume_after_a_channel_failure_catches_up_on_the_newest_few(
     room: Newsroom,
 ) -> None:
     await first_story_posted(room)
-    state = room.harness.emulator.state
-    bot_member = room.harness.world.guild.members[state.bot_user.id]
-    state.set_overwrite(room.news, bot_member, deny=Permission.SEND_MESSAGES)
+    set_send_permission(room, allowed=False)
     missed = [f"Missed story {n}" for n in range(1, 6)]
     for hours, title in zip([5, 4, 3, 2, 1], missed, strict=True):
         link = f"https://news.example/missed-{hours}"
@@ -155,7 +161,7 @@ async def test_resume_after_a_channel_failure_catches_up_on_the_newest_few(
 
     # Permission given back on the same channel: /paddock resume posts the newest three,
     # oldest of them first, not a flood of everything missed.
-    state.set_overwrite(room.news, bot_member)
+    set_send_permission(room, allowed=True)
     reply = await room.command("paddock resume")
     assert reply["content"] == "Resumed, starting with the 3 stories missed meanwhile."
     await room.deliver()
