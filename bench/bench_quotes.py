@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.corpus import CorpusWriter, cast_from
 from bot.articles import article_text
 from bot.f1db import read_f1db
-from bot.people import Person, builtin_directory_text, merge_people, parse_builtin_directory
+from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import article_year, extract_quotes, word_count
 from bot.resolver import PeopleDirectory
@@ -32,14 +32,12 @@ SYNTHETIC = 300
 
 
 def load_people() -> list[Person]:
-    people: dict[str, Person] = {}
     f1db = SHARED / "data" / "f1db"
-    if f1db.is_dir():
-        people = {p.id: p for p in read_f1db(f1db).people}
-    for person in parse_builtin_directory(builtin_directory_text()):
-        known = people.get(person.id)
-        people[person.id] = merge_people(known, person, incoming_wins=False) if known else person
-    return list(people.values())
+    return merge_people_lists(
+        read_f1db(f1db).people if f1db.is_dir() else [],
+        parse_builtin_directory(builtin_directory_text()),
+        incoming_wins=False,
+    )
 
 
 def load_texts() -> list[str]:

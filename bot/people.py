@@ -129,6 +129,20 @@ def expand_ranges(ranges: Iterable[Iterable[Any]]) -> tuple[Stint, ...]:
     return tuple(sorted(stints))
 
 
+def merge_people_lists(
+    existing: Iterable[Person], incoming: Iterable[Person], *, incoming_wins: bool
+) -> list[Person]:
+    """Two lists of people as one, same ids merged by ``merge_people``, in first-seen order
+    (the people table merges the same way, one database row at a time)."""
+    people = {person.id: person for person in existing}
+    for person in incoming:
+        known = people.get(person.id)
+        people[person.id] = (
+            merge_people(known, person, incoming_wins=incoming_wins) if known else person
+        )
+    return list(people.values())
+
+
 def merge_people(existing: Person, incoming: Person, *, incoming_wins: bool) -> Person:
     """One person from two records of the same id.
 

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from bot.f1db import read_f1db
-from bot.people import Person, builtin_directory_text, merge_people, parse_builtin_directory
+from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import extract_quotes
 from bot.resolver import PeopleDirectory
@@ -29,11 +29,11 @@ def _scoring() -> ModuleType:
 
 
 def _people() -> list[Person]:
-    people = {p.id: p for p in read_f1db(SHARED / "data" / "f1db").people}
-    for person in parse_builtin_directory(builtin_directory_text()):
-        known = people.get(person.id)
-        people[person.id] = merge_people(known, person, incoming_wins=False) if known else person
-    return list(people.values())
+    return merge_people_lists(
+        read_f1db(SHARED / "data" / "f1db").people,
+        parse_builtin_directory(builtin_directory_text()),
+        incoming_wins=False,
+    )
 
 
 @pytest.mark.skipif(not (SHARED / "corpus" / "dev").is_dir(), reason="no development corpus")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.f1db import read_f1db
-from bot.people import Person, builtin_directory_text, merge_people, parse_builtin_directory
+from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import extract_quotes
 from bot.resolver import PeopleDirectory
@@ -23,11 +23,11 @@ F1_FLOOR = 0.98
 
 
 def _people() -> list[Person]:
-    people = {p.id: p for p in read_f1db(SHARED / "data" / "f1db").people}
-    for person in parse_builtin_directory(builtin_directory_text()):
-        known = people.get(person.id)
-        people[person.id] = merge_people(known, person, incoming_wins=False) if known else person
-    return list(people.values())
+    return merge_people_lists(
+        read_f1db(SHARED / "data" / "f1db").people,
+        parse_builtin_directory(builtin_directory_text()),
+        incoming_wins=False,
+    )
 
 
 @pytest.mark.skipif(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.f1db import read_f1db
-from bot.people import builtin_directory_text, merge_people, parse_builtin_directory
+from bot.people import builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.resolver import PeopleDirectory
 
 F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
@@ -16,11 +16,12 @@ F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
 @pytest.fixture(scope="module")
 def directory() -> PeopleDirectory:
     assert (F1DB / "drivers").is_dir(), f"F1DB source tree expected at {F1DB}"
-    people = {p.id: p for p in parse_builtin_directory(builtin_directory_text())}
-    for person in read_f1db(F1DB).people:
-        known = people.get(person.id)
-        people[person.id] = merge_people(known, person, incoming_wins=True) if known else person
-    return PeopleDirectory(people.values())
+    people = merge_people_lists(
+        parse_builtin_directory(builtin_directory_text()),
+        read_f1db(F1DB).people,
+        incoming_wins=True,
+    )
+    return PeopleDirectory(people)
 
 
 def top(directory: PeopleDirectory, query: str) -> str | None:
