@@ -71,9 +71,9 @@ class MentionFinder:
         for words in self._phrases:
             if len(words) > 1:
                 self._seconds[words[0]] = self._seconds.get(words[0], frozenset()) | {words[1]}
-        self._starts = frozenset(self._seconds)
+        # Beginnings of names of three words or more, to know when to read on.
         self._beginnings = frozenset(
-            words[:size] for words in self._phrases for size in range(1, len(words))
+            words[:size] for words in self._phrases for size in range(2, len(words))
         )
         self._longest = max(len(words) for words in self._phrases)
         table = sorted((" ".join(words), sorted(ids)) for words, ids in self._phrases.items())
@@ -110,7 +110,7 @@ class MentionFinder:
         # stand are visited.
         for word in present & self._single:
             found.update(self._phrases[(word,)])
-        for start in present & self._starts:
+        for start in present & self._seconds.keys():
             if not self._seconds[start].isdisjoint(present):
                 self._read_on(words, start, found)
         return found
