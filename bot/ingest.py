@@ -122,8 +122,7 @@ async def ingest_batches(
 
     With ``workers``, that many processes do the steps' work ahead (quotes, names) for the
     next batches while this one is stored: on a big import the database and the extraction
-    then run side by side instead of taking turns. Starting the workers costs about half a
-    second, so small imports are better off without them.
+    then run side by side instead of taking turns. A single batch is stored without them.
     """
     aheads = [ahead for step in after_store if isinstance(step, BatchStep) for ahead in step.ahead]
     coming = iter(batches)
@@ -135,7 +134,6 @@ async def ingest_batches(
         for batch in queue:
             yield await ingest_articles(conn, batch, after_store)
         return
-    first = next(queue)
     with pool:
 
         def hand_out() -> None:
@@ -145,9 +143,12 @@ async def ingest_batches(
                     return
                 pool.submit(batch)
 
-        hand_out()
-        # The first batch is worked out here while the workers start.
-        yield await ingest_articles(conn, first, after_store)
+        if not pool.starts_fast:
+            # Workers that take a second to start: the first batch is worked out here
+            # meanwhile.
+            first = next(queue)
+            hand_out()
+            yield await ingest_articles(conn, first, after_store)
         while True:
             hand_out()
             if not pool.waiting:

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
+from bot import work_ahead
 from bot.articles import ParsedArticle
 from bot.importing import read_article_file
 from bot.ingest import IMPORT_BATCH, BatchStep, import_paths, ingest_batches
@@ -91,7 +93,12 @@ def process_id(story: StoryWords) -> int:
     return os.getpid()
 
 
-async def test_work_ahead_runs_in_other_processes(db: aiosqlite.Connection) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
+async def test_work_ahead_runs_in_other_processes(
+    db: aiosqlite.Connection, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Linux forks its workers; other systems spawn them, which this checks here too.
+    monkeypatch.setattr(work_ahead, "WORKERS_FORK", fork)
     ahead = WorkAhead(process_id)
     ran_in: list[int] = []
 
@@ -107,9 +114,13 @@ async def test_work_ahead_runs_in_other_processes(db: aiosqlite.Connection) -> N
         pass
 
     assert len(ran_in) == len(stories)
-    # The first batch is done here while the workers start; the rest by the workers.
-    assert ran_in[:IMPORT_BATCH] == [os.getpid()] * IMPORT_BATCH
-    assert os.getpid() not in ran_in[IMPORT_BATCH:]
+    if fork:
+        # Forked workers start at once and take every batch, the first included.
+        assert os.getpid() not in ran_in
+    else:
+        # The first batch is done here while spawned workers start; the rest by them.
+        assert ran_in[:IMPORT_BATCH] == [os.getpid()] * IMPORT_BATCH
+        assert os.getpid() not in ran_in[IMPORT_BATCH:]
 
 
 def dies_in_a_worker(story: StoryWords) -> int:
