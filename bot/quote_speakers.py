@@ -321,6 +321,20 @@ class _Piece:
     found: tuple[str, tuple[str, ...]] | None  # what the directory alone says it is
 
 
+# A piece as ``scan`` reads it: start, end, whether it is a single word, its folded key,
+# what the directory alone says it is, whether it is possessive, and the lesson naming its
+# person in full teaches (``LocalNames.learn``'s arguments), if any.
+_Plan = tuple[
+    int,
+    int,
+    bool,
+    str,
+    "tuple[str, tuple[str, ...]] | None",
+    bool,
+    "tuple[str, str, str, tuple[str, str]] | None",
+]
+
+
 class Mention(NamedTuple):
     """A stretch of text that names a person (or people who share the name) or a team."""
 
@@ -346,7 +360,7 @@ class SpeakerIndex:
         self._team_words: dict[tuple[str, ...], list[str]] = {}
         self._everyone: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
         self._surfaces: dict[str, str] = {}
-        self._runs: dict[int, dict[str, tuple[_Piece, ...]]] = {}
+        self._runs: dict[int, dict[str, tuple[_Plan, ...]]] = {}
         self._first_keys = {p.id: normalise_name(p.first_name) for p in self.people.values()}
         self._last_keys = {p.id: normalise_name(p.last_name) for p in self.people.values()}
         for person in self.people.values():
@@ -406,35 +420,58 @@ class SpeakerIndex:
         runs = self._runs.get(local.era)
         if runs is None:
             runs = self._runs[local.era] = {}
+        taught_first = local.first
+        taught_last = local.last
+        # Every capitalised word passes through here, a hundred or so per article, so the
+        # loop reads each piece's plan as one tuple rather than attribute by attribute.
         for match in _CAPITALISED.finditer(text):
-            run = match.group()
-            pieces = runs.get(run)
-            if pieces is None:
-                pieces = runs[run] = self._pieces(run, local.era)
-            if not pieces:
+            plans = runs.get(match.group())
+            if plans is None:
+                plans = runs[match.group()] = self._plans(match.group(), local.era)
+            if not plans:
                 continue
             base = offset + match.start()
-            for piece in pieces:
-                found_as = piece.found
-                if piece.size == 1:
-                    person = local.first.get(piece.key) or local.last.get(piece.key)
+            for start, end, single, key, found_as, possessive, lesson in plans:
+                if single:
+                    person = taught_first.get(key) or taught_last.get(key)
                     if person:
                         found_as = ("person", (person,))
                 if found_as is None:
                     continue
-                kind, ids = found_as
-                found.append(
-                    Mention(base + piece.start, base + piece.end, kind, ids, piece.possessive)
-                )
-                if kind == "person" and len(ids) == 1 and piece.size >= 2:
+                found.append(Mention(base + start, base + end, *found_as, possessive))
+                if lesson is not None:
+                    local.learn(*lesson)
+        return found
+
+    def _plans(self, run: str, era: int) -> tuple[_Plan, ...]:
+        """``_pieces`` of a run as ``scan`` reads them: where each piece stands, whether an
+        article's lessons can give it a meaning (a single word), what the directory says it
+        is, and what naming one person in full teaches the article."""
+        plans: list[_Plan] = []
+        for piece in self._pieces(run, era):
+            lesson = None
+            if piece.found is not None and piece.size >= 2:
+                kind, ids = piece.found
+                if kind == "person" and len(ids) == 1:
                     person = ids[0]
-                    local.learn(
+                    lesson = (
                         person,
                         self._first_keys[person] or piece.said[0],
                         self._last_keys[person] or piece.said[1],
                         piece.said,
                     )
-        return found
+            plans.append(
+                (
+                    piece.start,
+                    piece.end,
+                    piece.size == 1,
+                    piece.key,
+                    piece.found,
+                    piece.possessive,
+                    lesson,
+                )
+            )
+        return tuple(plans)
 
     def _pieces(self, run: str, era: int) -> tuple[_Piece, ...]:
         """How a run of capitalised words splits into names, longest first.

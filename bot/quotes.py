@@ -401,8 +401,12 @@ _CUE_LEAD = re.compile(r"[\s,;.!?…]*")
 _CUE_DASH = re.compile(r"\s*[–—-]+\s*")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 # The end of a cue's sentence; the full stop of "Jr.", "Sr." or an initial ("Carlos Sainz
-# Jr. said") does not end it.
-_SENTENCE_STOP = re.compile(r"(?:(?<!\bJr)(?<!\bSr)(?<!\b[A-Z])\.|[!?…])(?=\s|$)|" + _BLANK)
+# Jr. said") does not end it. Each branch opens with the stop itself, so the regex engine
+# can skip ahead to one; the abbreviations are tested behind a full stop once found (six
+# times faster than testing them at every character).
+_SENTENCE_STOP = re.compile(
+    r"\.(?<!\bJr\.)(?<!\bSr\.)(?<!\b[A-Z]\.)(?=\s|$)|[!?…](?=\s|$)|" + _BLANK
+)
 _WORDS_AND_BREAKS = re.compile(r"[\w\-’']+|[,:;(—–§]")
 _ROLE_WORDS = re.compile(r"[A-Za-z\-]+")
 # After "the": a clipped name or nickname ("the Hulk"), when no name follows it.
@@ -598,9 +602,10 @@ class _Article:
     def _read(self) -> None:
         offset = 0
         count = 0
+        hinted = _has_clutter_hint(self.text)
         for line in self.text.split("\n"):
             if line.strip():
-                clutter = _is_clutter(line)
+                clutter = _is_clutter(line, hinted)
                 para = _Paragraph(count, offset, line, clutter)
                 count += 1
                 if not clutter:
@@ -1262,16 +1267,27 @@ def _end_of(span: _Span) -> int:
     return span.close_at + 1 if span.close_at is not None else span.end
 
 
-def _is_clutter(line: str) -> bool:
+def _is_clutter(line: str, hinted: bool = True) -> bool:
+    """Whether ``line`` is page furniture; ``hinted`` False when its article holds none of
+    ``_CLUTTER_HINTS`` anywhere (``_has_clutter_hint``)."""
     if _is_stub(line) or _CLUTTER_OPENING.match(line):
         return True
     if "(" in line and (_CLUTTER_BRACKETED.search(line) or _DRIVER_CARD.search(line)):
         return True
+    if not hinted:
+        return False
     folded = line.lower()
     for hint in _CLUTTER_HINTS:
         if hint in folded:
             return bool(_CLUTTER_INSIDE.search(line))
     return False
+
+
+def _has_clutter_hint(text: str) -> bool:
+    """Whether any line of ``text`` may hold a credit or notice: most articles hold none, and
+    one pass over the whole text spares every line its dozen substring tests."""
+    folded = text.lower()
+    return any(hint in folded for hint in _CLUTTER_HINTS)
 
 
 def _is_stub(line: str) -> bool:
