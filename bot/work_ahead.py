@@ -17,7 +17,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+
+from bot.articles import article_text
 
 T = TypeVar("T")
 
@@ -33,6 +35,19 @@ class StoryWords(Protocol):
     def published_at(self) -> str | None: ...
     @property
     def full_text(self) -> str: ...
+
+
+class _Words(NamedTuple):
+    """A story's words as sent to a worker: a third of the pickle of a parsed story, which
+    also carries its address, tags and dates."""
+
+    title: str
+    body: str
+    published_at: str | None
+
+    @property
+    def full_text(self) -> str:
+        return article_text(self.title, self.body)
 
 
 _Key = tuple[str, str, str | None]
@@ -133,7 +148,8 @@ class WorkPool:
                     )
                     for first in range(0, len(batch), size):
                         chunk = list(batch[first : first + size])
-                        chunks.append((chunk, self._executor.submit(_run, chunk)))
+                        words = [_Words(*_key(story)) for story in chunk]
+                        chunks.append((chunk, self._executor.submit(_run, words)))
             except (BrokenProcessPool, RuntimeError):
                 self._give_up()
                 chunks = []
