@@ -625,25 +625,14 @@ class _Article:
         name teaches the article's short forms of it, and mentions feed descriptors."""
         frame = para.frame
         agents: list[_Agent] = []
-        for mention in self.index.scan(frame, 0, self.local):
-            if mention.kind == "person":
-                agents.append(
-                    _Agent(
-                        mention.start,
-                        mention.end,
-                        "person",
-                        frame,
-                        mention.ids,
-                        possessive=mention.possessive,
-                    )
-                )
-                if len(mention.ids) == 1:
-                    self.mentions.append((para.offset + mention.start, mention.ids[0]))
-                    self._roles_to_learn.append((frame, mention.start, mention.ids[0]))
-            elif mention.kind == "team":
-                agents.append(
-                    _Agent(mention.start, mention.end, "team", frame, possessive=mention.possessive)
-                )
+        for start, end, kind, ids, possessive in self.index.scan(frame, 0, self.local):
+            if kind == "person":
+                agents.append(_Agent(start, end, "person", frame, ids, (), possessive))
+                if len(ids) == 1:
+                    self.mentions.append((para.offset + start, ids[0]))
+                    self._roles_to_learn.append((frame, start, ids[0]))
+            elif kind == "team":
+                agents.append(_Agent(start, end, "team", frame, (), (), possessive))
         return agents
 
     def _agents_of(self, para: _Paragraph, start: int, end: int) -> list[_Agent]:
