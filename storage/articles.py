@@ -175,10 +175,9 @@ async def store_articles(
             known_guids.add(parsed.guid)
     results: list[StoreResult | None] = [None] * len(batch)
     if fresh:
-        async with conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cursor:
-            row = await cursor.fetchone()
+        [(last_id,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
         # Inside the write transaction nobody else can take these ids.
-        next_id = (row[0] if row else 0) + 1
+        next_id = last_id + 1
         now = utc_now()
         rows = []
         for offset, position in enumerate(fresh):
@@ -241,13 +240,14 @@ async def _stored_keys(
         sql, params = _stored_keys_query(wanted_hashes, wanted_urls, wanted_guids)
         if not params:
             continue
-        async with conn.execute(sql, params) as cursor:
-            for row in await cursor.fetchall():
-                hashes.add(row[0])
-                if row[1] is not None:
-                    urls.add(row[1])
-                if row[2] is not None:
-                    guids.add(row[2])
+        # One trip to the database thread instead of a cursor's three: each trip costs tens
+        # of microseconds of CPU between the two threads.
+        for row in await conn.execute_fetchall(sql, params):
+            hashes.add(row[0])
+            if row[1] is not None:
+                urls.add(row[1])
+            if row[2] is not None:
+                guids.add(row[2])
     return hashes, urls, guids
 
 
