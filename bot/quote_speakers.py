@@ -9,6 +9,7 @@ Everything here is plain Python so extraction stays fast enough to run on every 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -485,16 +486,22 @@ class SpeakerIndex:
         for word in words:
             positions.append(cursor)
             cursor += len(word) + 1
+        # Each word folded once: a name's key is its words' keys joined, since folding never
+        # carries across a space. A possessive word ends a name without its "'s".
+        possessives = [bool(_POSSESSIVE.search(word)) and len(word) > 2 for word in words]
+        keys = [normalise_name(word) for word in words]
+        owner_keys = [
+            normalise_name(_POSSESSIVE.sub("", word)) if possessive else key
+            for word, possessive, key in zip(words, possessives, keys, strict=True)
+        ]
         pieces: list[_Piece] = []
         i = 0
         while i < len(words):
             for length in range(min(4, len(words) - i), 0, -1):
-                chunk = words[i : i + length]
-                last = chunk[-1]
-                possessive = bool(_POSSESSIVE.search(last)) and len(last) > 2
-                if possessive:
-                    chunk = [*chunk[:-1], _POSSESSIVE.sub("", last)]
-                key = normalise_name(" ".join(chunk))
+                last = i + length - 1
+                possessive = possessives[last]
+                parts = [*keys[i:last], owner_keys[last]]
+                key = " ".join(part for part in parts if part)
                 if not key:
                     continue
                 found = self._lookup(key, length, era)
@@ -503,8 +510,8 @@ class SpeakerIndex:
                         continue
                     i += 1
                     break
-                end = positions[i + length - 1] + len(words[i + length - 1])
-                said = (normalise_name(chunk[0]), normalise_name(chunk[-1]))
+                end = positions[last] + len(words[last])
+                said = (parts[0], parts[-1])
                 pieces.append(_Piece(positions[i], end, length, key, said, possessive, found))
                 i += length
                 break
@@ -681,6 +688,7 @@ class SpeakerIndex:
         return self._everyone[key]
 
 
+@functools.lru_cache(maxsize=512)
 def _nation_key(nationality: str) -> str:
     key = fold(nationality).strip()
     return NATION_NOUNS.get(key, key)
