@@ -46,6 +46,9 @@ NAME_SUFFIXES = frozenset({"jr", "junior", "sr", "senior", "ii", "iii"})
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip accents, so "Pérez" and "perez" compare equal."""
+    if text.isascii():
+        # Nothing to translate or decompose: most names and words are plain ASCII.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
