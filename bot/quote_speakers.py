@@ -336,6 +336,16 @@ _Plan = tuple[
 ]
 
 
+class _Reading(NamedTuple):
+    """A descriptor's claims: nationality, ages, titles won, boss or driver, teams."""
+
+    nation: str | None
+    ages: tuple[int, ...]
+    titles: tuple[int, ...]
+    head: str  # "boss", "driver" or ""
+    teams: tuple[str, ...]
+
+
 class Mention(NamedTuple):
     """A stretch of text that names a person (or people who share the name) or a team."""
 
@@ -359,6 +369,9 @@ class SpeakerIndex:
         self._teams: set[str] = set()
         self._fits: dict[tuple[str, tuple[str, ...], int | None, frozenset[int]], bool | None] = {}
         self._team_words: dict[tuple[str, ...], list[str]] = {}
+        self._readings: dict[tuple[str, ...], _Reading] = {}
+        self._drives: dict[str, list[int]] = {}
+        self._teams_of: dict[str, list[tuple[int, str]]] = {}
         self._everyone: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
         self._surfaces: dict[str, str] = {}
         self._runs: dict[int, dict[str, tuple[_Plan, ...]]] = {}
@@ -596,62 +609,103 @@ class SpeakerIndex:
         person = self.people.get(person_id)
         if person is None:
             return False
+        # The words are read once for everyone (``candidates_for`` tries the whole
+        # directory); each test below is of this person alone, and any that fails is final.
+        said = self._reading(words)
         said_something = False
-        text = " ".join(words)
-        head = words[-1] if words else ""
-        two = " ".join(words[-2:])
-        nation = NATION_NOUNS.get(two) or NATION_NOUNS.get(head)
-        if nation is None:
-            nation = next((NATION_NOUNS[w] for w in words[:-1] if w in NATION_NOUNS), None)
-        if nation is not None:
+        if said.nation is not None:
             said_something = True
-            if not person.nationality or _nation_key(person.nationality) != nation:
+            if not person.nationality or _nation_key(person.nationality) != said.nation:
                 return False
-        for word in words:
-            age = _AGE.match(word)
-            if age and person.date_of_birth:
-                born = person.date_of_birth.year
-                wanted = int(age.group(1))
-                # A story may look a season ahead ("the 2026 rules"), so its year allows
-                # one more birthday; undated, the age must fall in a season it may be about
-                # and the person was active.
-                active = {stint.season for stint in person.roles}
-                when = {year, year - 1} if year else (active & seasons or active)
-                if when:
-                    said_something = True
+        if said.ages and person.date_of_birth:
+            born = person.date_of_birth.year
+            # A story may look a season ahead ("the 2026 rules"), so its year allows one
+            # more birthday; undated, the age must fall in a season it may be about and the
+            # person was active.
+            active = {stint.season for stint in person.roles}
+            when = {year, year - 1} if year else (active & seasons or active)
+            if when:
+                said_something = True
+                for wanted in said.ages:
                     if not any(s - born - 1 <= wanted <= s - born for s in when):
                         return False
-            times = _TIMES.match(word)
-            if times and "champion" in text and times.group(1) in _COUNTS:
-                said_something = True
-                wanted = _COUNTS[times.group(1)]
-                titles = [y for y, pid in WORLD_CHAMPIONS.items() if pid == person_id]
-                if year:
-                    titles = [y for y in titles if y < year] or titles[:0]
-                    if not (len(titles) == wanted or len(titles) + 1 == wanted):
-                        return False
-                elif len(titles) < wanted:
+        for wanted in said.titles:
+            said_something = True
+            titles = [y for y, pid in WORLD_CHAMPIONS.items() if pid == person_id]
+            if year:
+                titles = [y for y in titles if y < year] or titles[:0]
+                if not (len(titles) == wanted or len(titles) + 1 == wanted):
                     return False
-        if head in BOSS_HEADS or two in BOSS_HEADS:
-            said_something = True
-            if self._is_driver(person, year) and not self._has_other_role(person, year):
+            elif len(titles) < wanted:
                 return False
-        elif head in DRIVER_HEADS or two in DRIVER_HEADS:
+        if said.head == "boss":
             said_something = True
-            if not person.seasons(DRIVER):
+            if self._is_driver(person_id, year) and not self._has_other_role(person, year):
                 return False
-        teams = self._teams_in(words)
-        if teams:
+        elif said.head == "driver":
             said_something = True
-            seasons = {year, year - 1} if year else None
+            if not self._driver_seasons(person_id):
+                return False
+        if said.teams:
+            said_something = True
+            near = {year, year - 1} if year else None
             person_teams = {
-                normalise_name(s.team)
-                for s in person.roles
-                if s.team and (seasons is None or s.season in seasons)
+                team
+                for season, team in self._stint_teams(person_id)
+                if near is None or season in near
             }
-            if not any(_team_match(t, pt) for t in teams for pt in person_teams):
+            if not any(_team_match(t, pt) for t in said.teams for pt in person_teams):
                 return False
         return True if said_something else None
+
+    def _reading(self, words: list[str]) -> _Reading:
+        """What a descriptor's words claim, whoever they are tested against."""
+        key = tuple(words)
+        reading = self._readings.get(key)
+        if reading is None:
+            text = " ".join(words)
+            head = words[-1] if words else ""
+            two = " ".join(words[-2:])
+            nation = NATION_NOUNS.get(two) or NATION_NOUNS.get(head)
+            if nation is None:
+                nation = next((NATION_NOUNS[w] for w in words[:-1] if w in NATION_NOUNS), None)
+            ages = []
+            titles = []
+            for word in words:
+                age = _AGE.match(word)
+                if age:
+                    ages.append(int(age.group(1)))
+                times = _TIMES.match(word)
+                if times and "champion" in text and times.group(1) in _COUNTS:
+                    titles.append(_COUNTS[times.group(1)])
+            if head in BOSS_HEADS or two in BOSS_HEADS:
+                kind = "boss"
+            elif head in DRIVER_HEADS or two in DRIVER_HEADS:
+                kind = "driver"
+            else:
+                kind = ""
+            reading = _Reading(
+                nation, tuple(ages), tuple(titles), kind, tuple(self._teams_in(words))
+            )
+            self._readings[key] = reading
+        return reading
+
+    def _driver_seasons(self, person_id: str) -> list[int]:
+        found = self._drives.get(person_id)
+        if found is None:
+            found = self._drives[person_id] = self.people[person_id].seasons(DRIVER)
+        return found
+
+    def _stint_teams(self, person_id: str) -> list[tuple[int, str]]:
+        """Each season's team of the person, folded as ``_teams_in`` folds them."""
+        found = self._teams_of.get(person_id)
+        if found is None:
+            found = self._teams_of[person_id] = [
+                (stint.season, normalise_name(stint.team))
+                for stint in self.people[person_id].roles
+                if stint.team
+            ]
+        return found
 
     def _teams_in(self, words: list[str]) -> list[str]:
         key = tuple(words)
@@ -665,9 +719,8 @@ class SpeakerIndex:
             self._team_words[key] = found
         return self._team_words[key]
 
-    @staticmethod
-    def _is_driver(person: Person, year: int | None) -> bool:
-        seasons = person.seasons(DRIVER)
+    def _is_driver(self, person_id: str, year: int | None) -> bool:
+        seasons = self._driver_seasons(person_id)
         if not seasons:
             return False
         return year is None or any(abs(s - year) <= 1 for s in seasons)
