@@ -23,6 +23,7 @@ article and, in the speaker index, across articles.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -703,7 +704,9 @@ class _Article:
                 agents.append(_Agent(name.start(1) - 4, name.end(), "person", frame, ids))
         if not agents:
             return agents
-        agents.sort(key=lambda a: a.start)
+        agents.sort(key=_start_of)
+        if not any(a.kind == "team" for a in agents):
+            return agents
         following: list[_Agent | None] = [*agents[1:], None]
         return [
             a for a, b in zip(agents, following, strict=True) if not _qualifies_next(frame, a, b)
@@ -1386,6 +1389,9 @@ def _in_subject_position(frame: str, agent: _Agent) -> bool:
     if previous in _SUBJECT_BEFORE or previous in {",", ":", ";", "—", "–", "§", "("}:
         return True
     return bool(_ENDS_SENTENCE.search(before[-6:])) or agent.start == 0
+
+
+_start_of = operator.attrgetter("start")
 
 
 def _qualifies_next(frame: str, agent: _Agent, following: _Agent | None) -> bool:
