@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,11 @@ _SEARCH_WINDOWS = (2_000, 20_000, None)
 # far from it (see _ranking_query); 500 tell 40% from 60% with room to spare.
 _HALF_MARGIN = 0.1
 _COMMON_SAMPLE = 500
+# Stories stored before a word's count is taken again (``_word_shares``).
+_SHARES_FRESH = 50
+_counted_shares: weakref.WeakKeyDictionary[aiosqlite.Connection, dict[str, tuple[int, float]]] = (
+    weakref.WeakKeyDictionary()
+)
 # Matches, newest stored first, among which "latest mentioning" sorts by date.
 _RECENT_MATCHES = 500
 
@@ -308,6 +314,43 @@ def fts_query(words: str, *, any_word: bool = False) -> str | None:
     return _quoted(terms, " OR " if any_word else " ")
 
 
+async def _word_shares(
+    conn: aiosqlite.Connection, words: Sequence[str]
+) -> tuple[int, dict[str, float]]:
+    """How many of the newest stories were counted, and the share of them holding each word.
+
+    A count stays good until ``_SHARES_FRESH`` more stories are stored: searches repeat the
+    same words, and counting them again costs as much as the ranking it decides on.
+    """
+    [(newest,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
+    stories = min(newest, _COMMON_SAMPLE)
+    known = _counted_shares.setdefault(conn, {})
+    shares: dict[str, float] = {}
+    for word in words:
+        counted = known.get(word)
+        if counted is not None and 0 <= newest - counted[0] < _SHARES_FRESH:
+            shares[word] = counted[1]
+    wanted = [word for word in words if word not in shares]
+    if wanted and stories:
+        # The newest ids stand in for the newest stories: counting those would read their
+        # rows, and an id gap only makes a word look rarer, so it keeps ranking.
+        each_count = ", ".join(
+            f"(SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?{n} "  # noqa: S608
+            "AND rowid > ?1)"
+            for n in range(2, len(wanted) + 2)
+        )
+        [counts] = await conn.execute_fetchall(
+            f"SELECT {each_count}",
+            (newest - stories, *(_quoted([word]) for word in wanted)),
+        )
+        if len(known) > 10_000:
+            known.clear()
+        for word, count in zip(wanted, counts, strict=True):
+            shares[word] = count / stories
+            known[word] = (newest, shares[word])
+    return stories, shares
+
+
 async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> str | None:
     """The words bm25 should rank an every-word search by, when some are best left out.
 
@@ -323,21 +366,9 @@ async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> st
     distinct = list(dict.fromkeys(terms))
     if len(distinct) < 2:
         return None
-    # The newest ids stand in for the newest stories: counting those would read their rows,
-    # and an id gap only makes a word look rarer, so it keeps ranking.
-    each_count = ", ".join(
-        f"(SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?{n} "  # noqa: S608
-        "AND rowid > newest - ?1)"
-        for n in range(2, len(distinct) + 2)
-    )
-    [(stories, *counts)] = await conn.execute_fetchall(
-        "WITH recent (newest) AS (SELECT coalesce(max(id), 0) FROM articles) "  # noqa: S608
-        f"SELECT min(newest, ?1), {each_count} FROM recent",
-        (_COMMON_SAMPLE, *(_quoted([term]) for term in distinct)),
-    )
+    stories, shares = await _word_shares(conn, distinct)
     if not stories:
         return None
-    shares = {t: n / stories for t, n in zip(distinct, counts, strict=True)}
     common = {t for t, share in shares.items() if share >= 0.5 + _HALF_MARGIN}
     if not any(share < 0.5 - _HALF_MARGIN for share in shares.values()):
         return None
