@@ -186,3 +186,24 @@ async def test_search_ranks_by_the_rarer_words_but_every_word_must_match(
 
     assert found == by_bm25
     assert sorted(found) == ["Late drama", "Quiet race", "Restart chaos"]
+
+
+async def test_a_word_that_becomes_common_is_recounted_once_enough_stories_arrive(
+    db: aiosqlite.Connection,
+) -> None:
+    restarts = [story(f"Restart {n}", f"Restart number {n}.", n) for n in range(1, 5)]
+    others = [story(f"Pit stop {n}", f"Pit stop number {n}.", n) for n in range(5, 10)]
+    await ingest_articles(db, [*restarts, *others, story("Car news", "A car and a restart.", 10)])
+    # Neither word is in most stories: both rank.
+    assert await storage.articles._ranking_query(db, ["car", "restart"]) is None
+
+    await ingest_articles(
+        db,
+        [
+            ParsedArticle(title=f"Car {n}", body=f"Car {n} only.", url=f"https://c/{n}")
+            for n in range(60)
+        ],
+    )
+    # The count taken before is not kept for good: "car" is now in most stories, and is
+    # left out of the ranking.
+    assert await storage.articles._ranking_query(db, ["car", "restart"]) == '"restart"'
