@@ -29,9 +29,9 @@ from bot.mentions import MentionFinder, mention_finder
 from bot.people_service import PeopleService, people_service
 from bot.pipeline import article_hooks
 from bot.stories import find_stories, latest_stories, team_subject, words_subject
-from storage.archive import add_known_quotes, bulk_cache
+from storage.archive import add_known_quotes
 from storage.articles import article_stats, search_articles, store_articles
-from storage.db import connect, transaction
+from storage.db import bulk_writes, connect, transaction
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people, merge_into_directory
 from storage.quotes import NewQuote, count_quotes
@@ -197,7 +197,7 @@ async def grow(
     bulk_stop = stop - sample
     finder = mention_finder(await load_people(conn))
     bulk_seconds = 0.0
-    async with bulk_cache(conn, BULK_CACHE_MIB):
+    async with bulk_writes(conn, BULK_CACHE_MIB):
         for batch in batches(writer, start, bulk_stop, BULK_BATCH):
             began = time.perf_counter()
             await bulk_load(conn, batch, finder)

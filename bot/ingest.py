@@ -19,7 +19,7 @@ from bot.articles import ParsedArticle
 from bot.importing import ImportFailure, find_article_files, read_article_file
 from bot.work_ahead import WorkAhead, work_pool
 from storage.articles import StoreResult, store_articles
-from storage.db import transaction
+from storage.db import bulk_writes, transaction
 
 # Stories stored per transaction by ``import_paths``.
 IMPORT_BATCH = 200
@@ -134,31 +134,32 @@ async def ingest_batches(
         for batch in queue:
             yield await ingest_articles(conn, batch, after_store)
         return
-    with pool:
+    async with bulk_writes(conn):
+        with pool:
 
-        def hand_out() -> None:
-            while pool.waiting <= _PREFETCH:
-                batch = next(queue, None)
-                if batch is None:
+            def hand_out() -> None:
+                while pool.waiting <= _PREFETCH:
+                    batch = next(queue, None)
+                    if batch is None:
+                        return
+                    pool.submit(batch)
+
+            if not pool.starts_fast:
+                # Workers that take a second to start: the first batch is worked out here
+                # meanwhile.
+                first = next(queue)
+                hand_out()
+                yield await ingest_articles(conn, first, after_store)
+            while True:
+                hand_out()
+                if not pool.waiting:
                     return
-                pool.submit(batch)
-
-        if not pool.starts_fast:
-            # Workers that take a second to start: the first batch is worked out here
-            # meanwhile.
-            first = next(queue)
-            hand_out()
-            yield await ingest_articles(conn, first, after_store)
-        while True:
-            hand_out()
-            if not pool.waiting:
-                return
-            batch = await pool.collect()
-            try:
-                yield await ingest_articles(conn, batch, after_store)
-            finally:
-                for ahead in aheads:
-                    ahead.drop(batch)
+                batch = await pool.collect()
+                try:
+                    yield await ingest_articles(conn, batch, after_store)
+                finally:
+                    for ahead in aheads:
+                        ahead.drop(batch)
 
 
 def default_workers() -> int:

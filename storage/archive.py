@@ -4,8 +4,7 @@ with a corpus that comes with its quotes (the scale benchmark's synthetic archiv
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 
 import aiosqlite
 
@@ -36,18 +35,3 @@ async def add_known_quotes(
             for stored, quote in quotes
         ],
     )
-
-
-@asynccontextmanager
-async def bulk_cache(conn: aiosqlite.Connection, mib: int) -> AsyncIterator[None]:
-    """A larger page cache while loading: each story inserts into indexes ordered by hash,
-    URL and subject, so consecutive inserts touch pages all over the file."""
-    async with conn.execute("PRAGMA cache_size") as cursor:
-        row = await cursor.fetchone()
-    before = int(row[0]) if row else -2000
-    # PRAGMA takes no bound parameters; both values are integers.
-    await conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
-    try:
-        yield
-    finally:
-        await conn.execute(f"PRAGMA cache_size = {before}")

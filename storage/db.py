@@ -152,6 +152,35 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
             await asyncio.shield(conn.commit())
 
 
+# While a big import writes batch after batch (``bulk_writes``).
+BULK_CACHE_MIB = 64
+BULK_CHECKPOINT_PAGES = 10_000
+
+
+@asynccontextmanager
+async def bulk_writes(
+    conn: aiosqlite.Connection, cache_mib: int = BULK_CACHE_MIB
+) -> AsyncIterator[None]:
+    """Settings for writing many batches in a row, put back afterwards.
+
+    Each story inserts into indexes ordered by hash, URL, date and subject, so a batch
+    touches pages all over the file: a bigger page cache keeps them at hand, and copying
+    the write-ahead log into the database every 10,000 pages instead of every 1,000 writes
+    a page that several batches changed once, not once per batch (about a tenth faster at
+    100k stories). Neither changes what a crash can lose.
+    """
+    [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
+    [(pages,)] = await conn.execute_fetchall("PRAGMA wal_autocheckpoint")
+    # PRAGMAs take no bound parameters; every value here is an integer.
+    await conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
+    await conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        await conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        await conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+
 async def newest_first(
     conn: aiosqlite.Connection,
     table: str,

@@ -123,6 +123,27 @@ async def test_work_ahead_runs_in_other_processes(
         assert os.getpid() not in ran_in[IMPORT_BATCH:]
 
 
+async def test_a_big_import_puts_the_connection_settings_back(db: aiosqlite.Connection) -> None:
+    async def settings() -> tuple[int, int]:
+        [(cache,)] = await db.execute_fetchall("PRAGMA cache_size")
+        [(pages,)] = await db.execute_fetchall("PRAGMA wal_autocheckpoint")
+        return cache, pages
+
+    before = await settings()
+    during: list[tuple[int, int]] = []
+    stories = [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(3 * IMPORT_BATCH)
+    ]
+    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    async for _ in ingest_batches(db, batches, await article_hooks(db), workers=1):
+        during.append(await settings())
+
+    # Bigger cache and rarer checkpoints while the batches went in; the bot's own after.
+    assert all(cache < before[0] and pages > before[1] for cache, pages in during)
+    assert await settings() == before
+
+
 def dies_in_a_worker(story: StoryWords) -> int:
     """Work that brings its worker process down; done in the importing process, it works."""
     if multiprocessing.parent_process() is not None:
