@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from bot.articles import ParsedArticle
 from bot.f1db import F1dbError, read_f1db
 from storage.articles import store_article
-from storage.db import transaction
+from storage.db import load_migrations, open_database, transaction
 from storage.people import (
     count_mentions,
     ensure_builtin_people,
@@ -118,3 +119,38 @@ async def test_mentions_count_articles_naming_a_person(db: aiosqlite.Connection)
     directory = await load_directory(db)
     assert directory.mentions["lando-norris"] == 2
     assert directory.default_choices(2)[0].id == "lando-norris"
+
+
+async def test_a_database_with_people_passes_sqlites_integrity_check(
+    db: aiosqlite.Connection, f1db_dir: Path
+) -> None:
+    await ensure_builtin_people(db)
+    await merge_into_directory(db, read_f1db(f1db_dir).people, incoming_wins=True)
+    assert [tuple(row) for row in await db.execute_fetchall("PRAGMA integrity_check")] == [("ok",)]
+    people = {p.id: p for p in await load_people(db)}
+    assert people["alain-prost"].aliases[:2] == ("The Professor", "Le Professeur")
+
+
+async def test_upgrading_keeps_every_alias_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    # A database as the last version before aliases were rebuilt left it.
+    old = sqlite3.connect(path)
+    for migration in load_migrations()[:9]:
+        old.executescript(migration.sql)
+    old.execute("PRAGMA user_version = 9")
+    old.execute("INSERT INTO people (id, name) VALUES ('sergio-perez', 'Sergio Pérez')")
+    old.executemany(
+        "INSERT INTO person_aliases (person_id, position, alias) VALUES (?, ?, ?)",
+        [("sergio-perez", 1, "Checo"), ("sergio-perez", 0, "Sergio Perez")],
+    )
+    old.commit()
+    old.close()
+
+    conn = await open_database(path)
+    try:
+        [person] = await load_people(conn)
+        assert person.aliases == ("Sergio Perez", "Checo")
+        check = await conn.execute_fetchall("PRAGMA integrity_check")
+        assert [tuple(row) for row in check] == [("ok",)]
+    finally:
+        await conn.close()
