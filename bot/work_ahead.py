@@ -150,7 +150,9 @@ class WorkPool:
                         chunk = list(batch[first : first + size])
                         words = [_Words(*_key(story)) for story in chunk]
                         chunks.append((chunk, self._executor.submit(_run, words)))
-            except (BrokenProcessPool, RuntimeError):
+            except (RuntimeError, OSError):
+                # A broken pool, or a system that will not start another process: the
+                # steps do the work here instead.
                 self._give_up()
                 chunks = []
         self._pending.append((batch, chunks))

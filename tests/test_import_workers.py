@@ -172,6 +172,27 @@ async def test_a_worker_that_dies_costs_only_speed(db: aiosqlite.Connection) -> 
     assert seen == {story.title: len(story.title) for story in stories}
 
 
+async def test_an_import_goes_on_when_no_worker_can_start(
+    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_more_processes() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    # Linux forks its workers: a system out of processes refuses the fork.
+    monkeypatch.setattr(work_ahead, "WORKERS_FORK", True)
+    monkeypatch.setattr(os, "fork", no_more_processes)
+    stories = [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(3 * IMPORT_BATCH)
+    ]
+    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    stored = 0
+    async for results in ingest_batches(db, batches, await article_hooks(db), workers=2):
+        stored += sum(1 for result in results if result.created)
+
+    assert stored == len(stories)
+
+
 def test_cli_import_with_workers(tmp_path: Path, shared_dir: Path) -> None:
     archive = tmp_path / "archive.jsonl"
     count = write_archive(archive, corpus_stories(shared_dir), copies=8)
