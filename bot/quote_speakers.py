@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -308,23 +307,10 @@ _AGE = re.compile(r"^(\d{1,2})-year-old$")
 _TIMES = re.compile(r"^(\w+)-times?$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """One name, or one capitalised word that an article may yet teach a meaning for, within
-    a run of capitalised words; positions are relative to the run."""
-
-    start: int
-    end: int
-    size: int  # words
-    key: str
-    said: tuple[str, str]  # its first and last words, folded
-    possessive: bool
-    found: tuple[str, tuple[str, ...]] | None  # what the directory alone says it is
-
-
-# A piece as ``scan`` reads it: start, end, whether it is a single word, its folded key,
-# what the directory alone says it is, whether it is possessive, and the lesson naming its
-# person in full teaches (``LocalNames.learn``'s arguments), if any.
+# One name, or one capitalised word an article may yet teach a meaning for, within a run of
+# capitalised words: start and end in the run, whether it is a single word, its folded key,
+# what the directory alone says it is, whether it is possessive, and what naming its person
+# in full teaches the article (``LocalNames.learn``'s arguments), if anything.
 _Plan = tuple[
     int,
     int,
@@ -368,7 +354,6 @@ class SpeakerIndex:
         self._surnames: dict[str, list[str]] = {}
         self._teams: set[str] = set()
         self._fits: dict[tuple[str, tuple[str, ...], int | None, frozenset[int]], bool | None] = {}
-        self._team_words: dict[tuple[str, ...], list[str]] = {}
         self._readings: dict[tuple[str, ...], _Reading] = {}
         self._drives: dict[str, list[int]] = {}
         self._teams_of: dict[str, list[tuple[int, str]]] = {}
@@ -439,9 +424,10 @@ class SpeakerIndex:
         # Every capitalised word passes through here, a hundred or so per article, so the
         # loop reads each piece's plan as one tuple rather than attribute by attribute.
         for match in _CAPITALISED.finditer(text):
-            plans = runs.get(match.group())
+            run = match.group()
+            plans = runs.get(run)
             if plans is None:
-                plans = runs[match.group()] = self._plans(match.group(), local.era)
+                plans = runs[run] = self._plans(run, local.era)
             if not plans:
                 continue
             base = offset + match.start()
@@ -458,36 +444,6 @@ class SpeakerIndex:
         return found
 
     def _plans(self, run: str, era: int) -> tuple[_Plan, ...]:
-        """``_pieces`` of a run as ``scan`` reads them: where each piece stands, whether an
-        article's lessons can give it a meaning (a single word), what the directory says it
-        is, and what naming one person in full teaches the article."""
-        plans: list[_Plan] = []
-        for piece in self._pieces(run, era):
-            lesson = None
-            if piece.found is not None and piece.size >= 2:
-                kind, ids = piece.found
-                if kind == "person" and len(ids) == 1:
-                    person = ids[0]
-                    lesson = (
-                        person,
-                        self._first_keys[person] or piece.said[0],
-                        self._last_keys[person] or piece.said[1],
-                        piece.said,
-                    )
-            plans.append(
-                (
-                    piece.start,
-                    piece.end,
-                    piece.size == 1,
-                    piece.key,
-                    piece.found,
-                    piece.possessive,
-                    lesson,
-                )
-            )
-        return tuple(plans)
-
-    def _pieces(self, run: str, era: int) -> tuple[_Piece, ...]:
         """How a run of capitalised words splits into names, longest first.
 
         The split never depends on what an article has taught (that only adds single words,
@@ -507,7 +463,7 @@ class SpeakerIndex:
             normalise_name(_POSSESSIVE.sub("", word)) if possessive else key
             for word, possessive, key in zip(words, possessives, keys, strict=True)
         ]
-        pieces: list[_Piece] = []
+        plans: list[_Plan] = []
         i = 0
         while i < len(words):
             for length in range(min(4, len(words) - i), 0, -1):
@@ -524,15 +480,30 @@ class SpeakerIndex:
                     i += 1
                     break
                 end = positions[last] + len(words[last])
-                said = (parts[0], parts[-1])
-                pieces.append(_Piece(positions[i], end, length, key, said, possessive, found))
+                lesson = None
+                if (
+                    length >= 2
+                    and found is not None
+                    and found[0] == "person"
+                    and len(found[1]) == 1
+                ):
+                    # Naming one person in full teaches the article their short forms.
+                    person = found[1][0]
+                    said = (parts[0], parts[-1])  # first and last words as written, folded
+                    lesson = (
+                        person,
+                        self._first_keys[person] or said[0],
+                        self._last_keys[person] or said[1],
+                        said,
+                    )
+                plans.append((positions[i], end, length == 1, key, found, possessive, lesson))
                 i += length
                 break
             else:
                 i += 1
         if len(self._runs[era]) > 50_000:
             self._runs[era].clear()
-        return tuple(pieces)
+        return tuple(plans)
 
     def _lookup(self, key: str, length: int, era: int) -> tuple[str, tuple[str, ...]] | None:
         """What a name means in the directory alone; an article's own lessons come first
@@ -708,16 +679,13 @@ class SpeakerIndex:
         return found
 
     def _teams_in(self, words: list[str]) -> list[str]:
-        key = tuple(words)
-        if key not in self._team_words:
-            found = []
-            for size in (3, 2, 1):
-                for i in range(len(words) - size + 1):
-                    team = " ".join(words[i : i + size])
-                    if team in self._teams:
-                        found.append(_TEAM_ALIASES.get(team, team))
-            self._team_words[key] = found
-        return self._team_words[key]
+        found = []
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                team = " ".join(words[i : i + size])
+                if team in self._teams:
+                    found.append(_TEAM_ALIASES.get(team, team))
+        return found
 
     def _is_driver(self, person_id: str, year: int | None) -> bool:
         seasons = self._driver_seasons(person_id)
