@@ -10,7 +10,9 @@ changed on the way in) is simply done when asked for, so results never depend on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import sys
 import warnings
 from collections import deque
@@ -90,11 +92,18 @@ class WorkAhead(Generic[T]):
 # ---- in the worker processes ----------------------------------------------------------------
 
 _installed: tuple[Callable[[StoryWords], Any], ...] = ()
+# Workers yield the CPU to the importing process. It stores every batch itself, one after
+# another, so a big import goes no faster than it does; when it has to share a core with
+# a worker it should get it (2,000 stories into a 98,000-story archive: 600 stories/s
+# against 550 with all at the same priority).
+WORKER_NICENESS = 10
 
 
 def _install(works: tuple[Callable[[StoryWords], Any], ...]) -> None:
     global _installed
     _installed = works
+    with contextlib.suppress(AttributeError, OSError):  # os.nice is Unix only
+        os.nice(WORKER_NICENESS)
 
 
 def _run(stories: Sequence[StoryWords]) -> list[list[Any]]:

@@ -123,6 +123,33 @@ async def test_work_ahead_runs_in_other_processes(
         assert os.getpid() not in ran_in[IMPORT_BATCH:]
 
 
+def niceness(story: StoryWords) -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priority is a Unix notion")
+async def test_workers_give_way_to_the_importing_process(db: aiosqlite.Connection) -> None:
+    # The importing process stores every batch itself: on a busy machine it must not wait
+    # behind the workers that feed it.
+    ahead = WorkAhead(niceness)
+    seen: list[int] = []
+
+    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
+        seen.extend(ahead.result(result.article) for result in results)
+
+    stories = [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(3 * IMPORT_BATCH)
+    ]
+    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    async for _ in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=2):
+        pass
+
+    ours = os.nice(0)
+    assert len(seen) == len(stories)
+    assert set(seen) == {min(ours + work_ahead.WORKER_NICENESS, 19)}
+
+
 async def test_a_big_import_puts_the_connection_settings_back(db: aiosqlite.Connection) -> None:
     async def settings() -> tuple[int, int]:
         [(cache,)] = await db.execute_fetchall("PRAGMA cache_size")
