@@ -9,8 +9,9 @@ import multiprocessing
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 import pytest
@@ -24,6 +25,8 @@ from bot.work_ahead import StoryWords, WorkAhead
 from storage.articles import StoreResult
 from storage.db import open_database
 from tests.conftest import REPO
+
+T = TypeVar("T")
 
 
 def corpus_stories(shared: Path) -> list[ParsedArticle]:
@@ -89,6 +92,34 @@ async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir:
     assert sum(1 for row in mentions if row[1] == "sebastian-vettel") >= 15
 
 
+def numbered_stories(count: int) -> list[ParsedArticle]:
+    return [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(count)
+    ]
+
+
+def in_batches(stories: Sequence[ParsedArticle]) -> list[Sequence[ParsedArticle]]:
+    return [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+
+
+async def results_of(
+    db: aiosqlite.Connection, work: Callable[[StoryWords], T], count: int, workers: int
+) -> list[T]:
+    """What ``work`` gave for each of ``count`` stories as they were stored, with ``workers``
+    doing it ahead."""
+    ahead = WorkAhead(work)
+    found: list[T] = []
+
+    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
+        found.extend(ahead.result(result.article) for result in results)
+
+    step = BatchStep(record, (ahead,))
+    async for _ in ingest_batches(db, in_batches(numbered_stories(count)), [step], workers=workers):
+        pass
+    return found
+
+
 def process_id(story: StoryWords) -> int:
     return os.getpid()
 
@@ -99,21 +130,9 @@ async def test_work_ahead_runs_in_other_processes(
 ) -> None:
     # Linux forks its workers; other systems spawn them, which this checks here too.
     monkeypatch.setattr(work_ahead, "WORKERS_FORK", fork)
-    ahead = WorkAhead(process_id)
-    ran_in: list[int] = []
+    ran_in = await results_of(db, process_id, 4 * IMPORT_BATCH, workers=2)
 
-    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
-        ran_in.extend(ahead.result(result.article) for result in results)
-
-    stories = [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(4 * IMPORT_BATCH)
-    ]
-    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
-    async for _ in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=2):
-        pass
-
-    assert len(ran_in) == len(stories)
+    assert len(ran_in) == 4 * IMPORT_BATCH
     if fork:
         # Forked workers start at once and take every batch, the first included.
         assert os.getpid() not in ran_in
@@ -131,23 +150,10 @@ def niceness(story: StoryWords) -> int:
 async def test_workers_give_way_to_the_importing_process(db: aiosqlite.Connection) -> None:
     # The importing process stores every batch itself: on a busy machine it must not wait
     # behind the workers that feed it.
-    ahead = WorkAhead(niceness)
-    seen: list[int] = []
+    seen = await results_of(db, niceness, 3 * IMPORT_BATCH, workers=2)
 
-    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
-        seen.extend(ahead.result(result.article) for result in results)
-
-    stories = [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(3 * IMPORT_BATCH)
-    ]
-    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
-    async for _ in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=2):
-        pass
-
-    ours = os.nice(0)
-    assert len(seen) == len(stories)
-    assert set(seen) == {min(ours + work_ahead.WORKER_NICENESS, 19)}
+    assert len(seen) == 3 * IMPORT_BATCH
+    assert set(seen) == {min(os.nice(0) + work_ahead.WORKER_NICENESS, 19)}
 
 
 async def test_a_big_import_puts_the_connection_settings_back(db: aiosqlite.Connection) -> None:
@@ -158,11 +164,7 @@ async def test_a_big_import_puts_the_connection_settings_back(db: aiosqlite.Conn
 
     before = await settings()
     during: list[tuple[int, int]] = []
-    stories = [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(3 * IMPORT_BATCH)
-    ]
-    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    batches = in_batches(numbered_stories(3 * IMPORT_BATCH))
     async for _ in ingest_batches(db, batches, await article_hooks(db), workers=1):
         during.append(await settings())
 
@@ -179,24 +181,11 @@ def dies_in_a_worker(story: StoryWords) -> int:
 
 
 async def test_a_worker_that_dies_costs_only_speed(db: aiosqlite.Connection) -> None:
-    ahead = WorkAhead(dies_in_a_worker)
-    seen: dict[str, int] = {}
+    count = 3 * IMPORT_BATCH + 7
+    seen = await results_of(db, dies_in_a_worker, count, workers=1)
 
-    async def record(conn: aiosqlite.Connection, results: Sequence[StoreResult]) -> None:
-        for result in results:
-            seen[result.article.title] = ahead.result(result.article)
-
-    stories = [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(3 * IMPORT_BATCH + 7)
-    ]
-    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
-    stored = 0
-    async for results in ingest_batches(db, batches, [BatchStep(record, (ahead,))], workers=1):
-        stored += sum(1 for result in results if result.created)
-
-    assert stored == len(stories)
-    assert seen == {story.title: len(story.title) for story in stories}
+    # Every story stored, each with the work's answer.
+    assert seen == [len(story.title) for story in numbered_stories(count)]
 
 
 async def test_an_import_goes_on_when_no_worker_can_start(
@@ -208,13 +197,11 @@ async def test_an_import_goes_on_when_no_worker_can_start(
     # Linux forks its workers: a system out of processes refuses the fork.
     monkeypatch.setattr(work_ahead, "WORKERS_FORK", True)
     monkeypatch.setattr(os, "fork", no_more_processes)
-    stories = [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(3 * IMPORT_BATCH)
-    ]
-    batches = [stories[i : i + IMPORT_BATCH] for i in range(0, len(stories), IMPORT_BATCH)]
+    stories = numbered_stories(3 * IMPORT_BATCH)
     stored = 0
-    async for results in ingest_batches(db, batches, await article_hooks(db), workers=2):
+    async for results in ingest_batches(
+        db, in_batches(stories), await article_hooks(db), workers=2
+    ):
         stored += sum(1 for result in results if result.created)
 
     assert stored == len(stories)
