@@ -64,6 +64,11 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.failures
 
+    @property
+    def stories(self) -> int:
+        """Stories read so far, whatever became of them (failed files hold none)."""
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
 
 async def ingest_article(
     conn: aiosqlite.Connection, parsed: ParsedArticle, after_store: Sequence[AfterStore] = ()
@@ -205,11 +210,12 @@ async def import_paths(
     after_store: Sequence[AfterStore] = (),
     *,
     workers: int = 0,
+    progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import every article file under ``paths``; a bad file is noted and skipped.
 
     Stories from several small files share a transaction; ``workers`` as for
-    ``ingest_batches``.
+    ``ingest_batches``. ``progress`` sees the report so far after each stored batch.
     """
     report = ImportReport()
     batches = _import_batches(paths, report)
@@ -221,4 +227,6 @@ async def import_paths(
                 report.updated.append(result)
             else:
                 report.unchanged.append(result)
+        if progress is not None:
+            progress(report)
     return report

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from typing import TextIO
 
 from bot.cli.output import (
     article_json,
@@ -16,7 +18,7 @@ from bot.cli.output import (
     workers_argument,
     wrap,
 )
-from bot.ingest import default_workers, import_paths
+from bot.ingest import ImportReport, default_workers, import_paths
 from bot.settings import Settings
 from storage.articles import article_stats, latest_articles, search_articles
 from storage.db import DatabaseError, connect
@@ -54,16 +56,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stats.set_defaults(handler=run_stats)
 
 
+class ImportProgress:
+    """A running count on one line of a terminal while a big import works; nothing at all
+    when ``stream`` is not a terminal, so scripts and logs see only the summary."""
+
+    def __init__(self, stream: TextIO, every_seconds: float = 0.5) -> None:
+        self._stream = stream
+        self._live = stream.isatty()
+        self._every = every_seconds
+        self._began = time.monotonic()
+        self._last = self._began
+        self._width = 0  # of the line shown, to blank it out (no terminal codes needed)
+
+    def __call__(self, report: ImportReport) -> None:
+        now = time.monotonic()
+        if not self._live or now - self._last < self._every:
+            return
+        self._last = now
+        rate = report.stories / max(now - self._began, 1e-6)
+        line = (
+            f"{report.stories:,} stories read, {len(report.created):,} new ({rate:,.0f} a second)"
+        )
+        self._stream.write("\r" + line.ljust(self._width))
+        self._stream.flush()
+        self._width = len(line)
+
+    def close(self) -> None:
+        """Blank the line, so what is printed next starts on a clean one."""
+        if self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+
 async def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.pipeline import article_hooks
 
+    progress = ImportProgress(sys.stderr)
     try:
         async with connect(settings.database) as conn:
             hooks = await article_hooks(conn)
             workers = default_workers() if args.workers is None else args.workers
-            report = await import_paths(conn, args.paths, hooks, workers=workers)
+            report = await import_paths(conn, args.paths, hooks, workers=workers, progress=progress)
     except DatabaseError as exc:
         return fail(str(exc))
+    finally:
+        progress.close()
     for name, reason in report.failures:
         print(f"skipped {name}: {reason}", file=sys.stderr)
     if args.json:
