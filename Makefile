@@ -1,12 +1,24 @@
 # Two entry points: `make run` (the bot, or the offline console without a token) and
 # `make test` (lint + the whole suite). Both create or refresh .venv themselves.
-PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# .venv is built on the system's own Python when it is 3.11 or newer and can make a venv,
+# else on python3 from PATH; `make PYTHON=...` picks another. pyenv's default build has
+# no profile-guided optimisation and loads libpython as a shared library; on the same
+# machine it imports stories about a fifth slower than Debian's (BENCHMARKS.md).
+SYSTEM_PYTHON := /usr/bin/python3
+ifndef PYTHON
+PYTHON := $(shell $(SYSTEM_PYTHON) -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo $(SYSTEM_PYTHON) || echo python3)
+endif
 
-.PHONY: run test lint format bench
+.PHONY: run test lint format bench FORCE
 
-$(BIN)/paddock: pyproject.toml
+# Which interpreter .venv was built on: choosing another rebuilds it.
+$(VENV)/interpreter: FORCE
+	@echo '$(PYTHON)' | cmp -s - $@ || { rm -rf $(VENV) && mkdir -p $(VENV) && echo '$(PYTHON)' > $@; }
+
+$(BIN)/paddock: pyproject.toml $(VENV)/interpreter
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from typing import Any
@@ -39,6 +40,9 @@ def machine() -> dict[str, Any]:
         "cpu": model,
         "memory_gb": round(memory_kb / 2**20, 1),
         "python": platform.python_version(),
+        # The interpreter matters as much as the machine: a distribution build runs the
+        # extractor about a fifth faster than a pyenv build of the same version.
+        "python_executable": os.path.realpath(sys.executable),
         "sqlite": sqlite3.sqlite_version,
         "discord.py": version("discord.py"),
         "os": platform.platform(),
