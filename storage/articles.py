@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.articles import Article, ParsedArticle, content_hash, utc_now
-from storage.db import newest_first
+from storage.db import newest_first, newest_id
 
 _COLUMNS = (
     "id, url, guid, source, title, author, published_at, fetched_at, summary, body, tags, "
@@ -181,9 +181,8 @@ async def store_articles(
             known_guids.add(parsed.guid)
     results: list[StoreResult | None] = [None] * len(batch)
     if fresh:
-        [(last_id,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
         # Inside the write transaction nobody else can take these ids.
-        next_id = last_id + 1
+        next_id = await newest_id(conn, "articles") + 1
         now = utc_now()
         rows = []
         for offset, position in enumerate(fresh):
@@ -322,7 +321,7 @@ async def _word_shares(
     A count stays good until ``_SHARES_FRESH`` more stories are stored: searches repeat the
     same words, and counting them again costs as much as the ranking it decides on.
     """
-    [(newest,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM articles")
+    newest = await newest_id(conn, "articles")
     stories = min(newest, _COMMON_SAMPLE)
     known = _counted_shares.setdefault(conn, {})
     shares: dict[str, float] = {}

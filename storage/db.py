@@ -181,6 +181,16 @@ async def bulk_writes(
         await conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
+async def newest_id(conn: aiosqlite.Connection, table: str) -> int:
+    """The largest id in ``table`` (0 when empty): ids only grow, so it marks the newest row
+    and, inside a write transaction, where the next inserts start."""
+    assert table in {"articles", "quotes"}  # a constant from this package, never user input
+    query = f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608
+    # execute_fetchall is one trip to the database thread instead of a cursor's three.
+    [(newest,)] = await conn.execute_fetchall(query)
+    return int(newest)
+
+
 async def newest_first(
     conn: aiosqlite.Connection,
     table: str,
@@ -196,11 +206,7 @@ async def newest_first(
     are fewer than ``limit``, and goes past the widest recent window only when that found
     nothing at all.
     """
-    assert table in {"articles", "quotes"}  # a constant from this package, never user input
-    newest_id = f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608
-    # execute_fetchall is one trip to the database thread instead of three; searches are
-    # short enough for that to show.
-    [(newest,)] = await conn.execute_fetchall(newest_id)
+    newest = await newest_id(conn, table)
     rows: list[aiosqlite.Row] = []
     for position, window in enumerate(windows):
         after = max(0, newest - window) if window else 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.articles import fts_query
-from storage.db import newest_first
+from storage.db import newest_first, newest_id
 
 _COLUMNS = (
     "q.id, q.article_id, q.person_id, q.said_at, q.paragraph, q.start_offset, q.end_offset, "
@@ -149,7 +149,7 @@ async def insert_quotes(conn: aiosqlite.Connection, rows: Sequence[QuoteRow]) ->
     """
     if not rows:
         return
-    [(before,)] = await conn.execute_fetchall("SELECT coalesce(max(id), 0) FROM quotes")
+    before = await newest_id(conn, "quotes")
     await conn.executemany(
         "INSERT INTO quotes (article_id, person_id, said_at, paragraph, start_offset, "
         "end_offset, text, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
