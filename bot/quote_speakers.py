@@ -397,6 +397,11 @@ class SpeakerIndex:
                 self._learnable.add(" ".join(words[:i]))
                 self._learnable.add(" ".join(words[-i:]))
 
+    def __reduce__(self) -> tuple[type[SpeakerIndex], tuple[object, ...]]:
+        # Spawned workers (macOS, Windows) get the index by pickle. Built again from the
+        # people, it pickles the same compiled or not: a compiled class has no __dict__.
+        return SpeakerIndex, (list(self.people.values()), self._prominence)
+
     @staticmethod
     def _add(table: dict[str, list[str]], key: str, person_id: str) -> None:
         ids = table.setdefault(key, [])

@@ -1028,7 +1028,9 @@ class _Article:
             if start <= a.start and a.end <= end and a.subject
         ]
         people = [a for a in subjects if a.kind in ("person", "pronoun", "descriptor")]
-        return (people or subjects or [None])[0]
+        if people:
+            return people[0]
+        return subjects[0] if subjects else None
 
     def _resolve(self, para: _Paragraph, agent: _Agent, quote: str) -> _Who:
         position = para.offset + agent.start
@@ -1245,7 +1247,7 @@ def _noun_phrase(frame: str, start: int) -> tuple[int, list[str], str] | None:
 
 
 def _blank_spans(text: str, spans: Iterable[_Span]) -> str:
-    pieces = []
+    pieces: list[str] = []
     done = 0
     for span in spans:
         end = _end_of(span)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -140,6 +141,22 @@ async def test_work_ahead_runs_in_other_processes(
         # The first batch is done here while spawned workers start; the rest by them.
         assert ran_in[:IMPORT_BATCH] == [os.getpid()] * IMPORT_BATCH
         assert os.getpid() not in ran_in[IMPORT_BATCH:]
+
+
+async def test_spawned_workers_get_the_real_steps_whole(
+    db: aiosqlite.Connection, shared_dir: Path
+) -> None:
+    # A spawned worker receives each step's work by pickle, name tables and all; one that
+    # arrived broken would leave every batch to this process without a word.
+    works = [ahead.work for step in await article_hooks(db) for ahead in step.ahead]
+    stories = corpus_stories(shared_dir)
+
+    assert len(works) == 2  # quotes, and the people and teams named
+    for work in works:
+        copy = pickle.loads(pickle.dumps(work))
+        found = [work(story) for story in stories]
+        assert [copy(story) for story in stories] == found
+        assert sum(1 for result in found if result) > len(stories) // 2
 
 
 def niceness(story: StoryWords) -> int:
