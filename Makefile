@@ -18,7 +18,11 @@ endif
 $(VENV)/interpreter: FORCE
 	@echo '$(PYTHON)' | cmp -s - $@ || { rm -rf $(VENV) && mkdir -p $(VENV) && echo '$(PYTHON)' > $@; }
 
-$(BIN)/paddock: pyproject.toml $(VENV)/interpreter
+# setup.py compiles these in place (mypyc): a change to one needs a new build, or Python
+# would go on importing the old one.
+COMPILED := bot/quotes.py bot/quote_speakers.py
+
+$(BIN)/paddock: pyproject.toml setup.py $(COMPILED) $(VENV)/interpreter
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
