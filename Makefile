@@ -18,8 +18,8 @@ endif
 $(VENV)/interpreter: FORCE
 	@echo '$(PYTHON)' | cmp -s - $@ || { rm -rf $(VENV) && mkdir -p $(VENV) && echo '$(PYTHON)' > $@; }
 
-# setup.py compiles these in place (mypyc): a change to one needs a new build, or Python
-# would go on importing the old one.
+# setup.py compiles these in place with mypyc (its COMPILED is this list): a change to one
+# needs a new build, or Python would go on importing the old one.
 COMPILED := bot/quotes.py bot/quote_speakers.py
 
 $(BIN)/paddock: pyproject.toml setup.py $(COMPILED) $(VENV)/interpreter

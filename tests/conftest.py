@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import aiosqlite
@@ -12,19 +12,16 @@ from storage.db import open_database
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "corpus" / "seed" / "hamilton-support-russell.txt"
-# Built as C extensions by setup.py; Python imports those ahead of the sources.
-COMPILED = ("bot.quotes", "bot.quote_speakers")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Stop before testing an old build of a source that changed since it was compiled."""
-    for name in COMPILED:
-        spec = importlib.util.find_spec(name)
-        built = Path(spec.origin) if spec and spec.origin else None
-        if built is None or built.suffix == ".py":
+    """Stop before testing a compiled module older than its source: setup.py builds them in
+    place, and Python imports a build ahead of the source beside it."""
+    for built in (REPO / "bot").iterdir():
+        if not built.name.endswith(tuple(EXTENSION_SUFFIXES)):
             continue
-        source = REPO / (name.replace(".", "/") + ".py")
-        if source.stat().st_mtime > built.stat().st_mtime:
+        source = built.with_name(built.name.partition(".")[0] + ".py")
+        if source.exists() and source.stat().st_mtime > built.stat().st_mtime:
             pytest.exit(
                 f"{source.relative_to(REPO)} changed after it was compiled; "
                 "`make test` rebuilds it before testing",
