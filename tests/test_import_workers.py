@@ -72,7 +72,7 @@ async def stored_facts(conn: aiosqlite.Connection) -> tuple[list[tuple[object, .
 
 async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir: Path) -> None:
     archive = tmp_path / "archive.jsonl"
-    count = write_archive(archive, corpus_stories(shared_dir), copies=15)
+    count = write_archive(archive, corpus_stories(shared_dir), copies=30)
     assert count > 2 * IMPORT_BATCH  # enough batches for the workers to take part
 
     found = []
