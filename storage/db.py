@@ -181,8 +181,9 @@ async def bulk_writes(
     # PRAGMAs take no bound parameters; every value here is an integer.
     await conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
     await conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-    checkpointer = WalCheckpointer.start(await _wal_file_of(conn))
+    checkpointer: WalCheckpointer | None = None
     try:
+        checkpointer = WalCheckpointer.start(await _wal_file_of(conn))
         yield
     finally:
         if checkpointer is not None:
@@ -220,7 +221,11 @@ class WalCheckpointer:
         if database is None:
             return None
         checkpointer = cls(database)
-        checkpointer._thread.start()
+        try:
+            checkpointer._thread.start()
+        except RuntimeError as exc:  # no thread to be had: the writer checkpoints as before
+            log.warning("Checkpoints stay with the writer: %s", exc)
+            return None
         return checkpointer
 
     def stop(self) -> None:
