@@ -206,8 +206,9 @@ class WalCheckpointer:
 
     A passive checkpoint copies what is committed without taking the write lock, so the
     writer never waits for it. Every ``interval`` seconds the thread checkpoints what was
-    committed since its last look; the log then starts over from its beginning instead of
-    growing batch after batch.
+    committed since its last look. When it has copied the whole log before the next batch
+    begins, the log starts over from its beginning; a writer that never pauses leaves it no
+    such moment, and its own checkpoint past ``BULK_CHECKPOINT_PAGES`` bounds the log then.
     """
 
     def __init__(self, database: Path, interval: float = CHECKPOINT_INTERVAL_SECONDS) -> None:
