@@ -187,7 +187,7 @@ async def bulk_writes(
         yield
     finally:
         if checkpointer is not None:
-            await asyncio.to_thread(checkpointer.stop)
+            checkpointer.stop()
         await conn.execute(f"PRAGMA cache_size = {int(cache)}")
         await conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
@@ -215,7 +215,9 @@ class WalCheckpointer:
         self._database = database
         self._interval = interval
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        # Not a daemon: a program that ends right after an import lets a checkpoint under
+        # way finish and the log go into the database as the last connection closes.
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoint")
 
     @classmethod
     def start(cls, database: Path | None) -> WalCheckpointer | None:
@@ -230,10 +232,10 @@ class WalCheckpointer:
         return checkpointer
 
     def stop(self) -> None:
-        """Ends the thread once a checkpoint under way is done; what is left in the log
-        goes in with the connection's own checkpoints, as it would without this."""
+        """Asks the thread to end. A checkpoint under way finishes first, but the import
+        does not wait for the disk: its stories are committed already. What is left in the
+        log goes in with the connection's own checkpoints, as it would without this."""
         self._stopping.set()
-        self._thread.join()
 
     def _run(self) -> None:
         try:
