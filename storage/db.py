@@ -205,15 +205,15 @@ class WalCheckpointer:
     """Checkpoints a database's write-ahead log from a thread and connection of its own.
 
     A passive checkpoint copies what is committed without taking the write lock, so the
-    writer never waits for it. Every ``interval`` seconds the thread checkpoints what was
-    committed since its last look. When it has copied the whole log before the next batch
-    begins, the log starts over from its beginning; a writer that never pauses leaves it no
-    such moment, and its own checkpoint past ``BULK_CHECKPOINT_PAGES`` bounds the log then.
+    writer never waits for it. Every ``CHECKPOINT_INTERVAL_SECONDS`` the thread
+    checkpoints what was committed since its last look. When it has copied the whole log
+    before the next batch begins, the log starts over from its beginning; a writer that
+    never pauses leaves it no such moment, and its own checkpoint past
+    ``BULK_CHECKPOINT_PAGES`` bounds the log then.
     """
 
-    def __init__(self, database: Path, interval: float = CHECKPOINT_INTERVAL_SECONDS) -> None:
+    def __init__(self, database: Path) -> None:
         self._database = database
-        self._interval = interval
         self._stopping = threading.Event()
         # Not a daemon: a program that ends right after an import lets a checkpoint under
         # way finish and the log go into the database as the last connection closes.
@@ -245,7 +245,7 @@ class WalCheckpointer:
             return
         try:
             # With nothing new in the log, a checkpoint returns at once without a write.
-            while not self._stopping.wait(self._interval):
+            while not self._stopping.wait(CHECKPOINT_INTERVAL_SECONDS):
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error as exc:
             log.warning("Checkpoints stay with the writer: %s", exc)
