@@ -1,6 +1,7 @@
 """A synthetic F1 news corpus for the scale benchmark, generated in memory from a seed.
 
-Stories are 400–900 words in 8–14 paragraphs, published over several seasons, and read like
+Stories are 400–900 words in 8–14 paragraphs, published in the order they are numbered at a
+news site's pace (``STORIES_PER_DAY``, so 100k stories span nine seasons), and read like
 the real thing as far as the database and the quote extractor care: headlines naming people,
 reported speech with speech verbs ("“…,” Norris said." / "Wolff added: “…”"), and the names
 of this season's drivers and bosses far more often than those of 1950s entrants, because that
@@ -134,6 +135,14 @@ VERBS_AFTER = ("said", "added", "explained", "admitted", "insisted", "told repor
 VERBS_BEFORE = ("said", "added", "explained", "admitted", "told Sky Sports")
 
 
+# An archive grows as stories are published: story N comes out N / STORIES_PER_DAY days
+# after the first or up to PUBLISHED_JITTER_DAYS later (sites and feeds overlap). Stories
+# dated anywhere in the archive instead are the worst case for its date-ordered indexes, and
+# are written on request (``CorpusWriter.article``).
+STORIES_PER_DAY = 30
+PUBLISHED_JITTER_DAYS = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Cast:
     """Who appears in stories, and how often: current drivers most, bosses next."""
@@ -186,18 +195,24 @@ class CorpusWriter:
         self.cast = cast
         self.seed = seed
         self.start = datetime(first_year, 1, 1, tzinfo=UTC)
-        self.span_seconds = int((datetime(2025, 12, 31, tzinfo=UTC) - self.start).total_seconds())
 
-    def articles(self, first: int, count: int) -> Iterator[SyntheticArticle]:
+    def articles(
+        self, first: int, count: int, *, back_dated: bool = False
+    ) -> Iterator[SyntheticArticle]:
         """Articles ``first`` .. ``first + count - 1``; a corpus of 10k starts with that of 1k."""
         for index in range(first, first + count):
-            yield self.article(index)
+            yield self.article(index, back_dated=back_dated)
 
-    def article(self, index: int) -> SyntheticArticle:
+    def article(self, index: int, *, back_dated: bool = False) -> SyntheticArticle:
+        """Story ``index``, published about when its number says; ``back_dated``: on any day
+        from the archive's first to then, as stories from an older archive are."""
         rng = random.Random(self.seed * 1_000_003 + index)
         lead, other, third = rng.choices(self.cast.people, cum_weights=self.cast.cum_weights, k=3)
         team = rng.choice(TEAMS)
-        published = self.start + timedelta(seconds=rng.randrange(self.span_seconds))
+        days = index / STORIES_PER_DAY + rng.uniform(0, PUBLISHED_JITTER_DAYS)
+        if back_dated:
+            days = rng.uniform(0, days)
+        published = self.start + timedelta(seconds=round(days * 86_400))
         slots = self._slots(rng, lead, other, team)
         title = rng.choice(HEADLINES).format(**slots)
         target_words = rng.randint(400, 900)

@@ -81,6 +81,11 @@ def scale_table(tiers: Sequence[Tier]) -> str:
         lambda t: t.pipeline_articles_per_s,
         target=TARGETS["import"],
     )
+    number(
+        "Import, stories dated anywhere in the archive (articles/s)",
+        lambda t: t.back_dated_articles_per_s,
+        target="worst case",
+    )
     number("Import, bulk without extraction (articles/s)", lambda t: t.bulk_articles_per_s)
     number(
         "Database size (MB per 1k articles)",
