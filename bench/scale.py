@@ -225,14 +225,9 @@ async def pipeline_import(
 ) -> float:
     """Stories ``start`` .. ``stop - 1`` through the bot's pipeline; articles per second."""
     pipeline = await article_hooks(conn)
+    stories = [item.parsed for item in writer.articles(start, stop - start, back_dated=back_dated)]
     sample_batches = [
-        [
-            item.parsed
-            for item in writer.articles(
-                first, min(PIPELINE_BATCH, stop - first), back_dated=back_dated
-            )
-        ]
-        for first in range(start, stop, PIPELINE_BATCH)
+        stories[first : first + PIPELINE_BATCH] for first in range(0, len(stories), PIPELINE_BATCH)
     ]
     # As ``paddock import`` runs it, worker processes and their start-up included.
     began = time.perf_counter()
