@@ -26,7 +26,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.quote_speakers import BOSS_HEADS, DRIVER_HEADS, NATION_NOUNS, LocalNames, SpeakerIndex
 
@@ -433,24 +433,41 @@ class Quote:
     cue: str
 
 
-@dataclass(slots=True)
+# _Span, _Agent and _Paragraph are made by the dozen for every story, so they are plain
+# classes: compiled, a dataclass's generated __init__ still runs as Python bytecode. Made
+# plain, the extractor took 0.61 ms a benchmark story against 0.64.
 class _Span:
-    open_at: int  # paragraph-relative position of the opening mark
-    close_at: int | None  # position of the closing mark; None when left open
-    start: int  # first character of the quoted words
-    end: int  # just after the last one
+    __slots__ = ("close_at", "end", "open_at", "start")
+
+    def __init__(self, open_at: int, close_at: int | None, start: int, end: int) -> None:
+        self.open_at = open_at  # paragraph-relative position of the opening mark
+        self.close_at = close_at  # position of the closing mark; None when left open
+        self.start = start  # first character of the quoted words
+        self.end = end  # just after the last one
 
 
-@dataclass(slots=True)
 class _Agent:
-    start: int
-    end: int
-    kind: str  # person, pronoun, descriptor, team, group, other
-    frame: str  # the paragraph's frame, to tell on first need whether it stands as a subject
-    ids: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
-    possessive: bool = False
-    stands_as_subject: bool | None = None
+    __slots__ = ("end", "frame", "ids", "kind", "possessive", "stands_as_subject", "start", "words")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        frame: str,
+        ids: tuple[str, ...] = (),
+        words: tuple[str, ...] = (),
+        possessive: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind  # person, pronoun, descriptor, team, group, other
+        # The paragraph's frame, to tell on first need whether it stands as a subject.
+        self.frame = frame
+        self.ids = ids
+        self.words = words
+        self.possessive = possessive
+        self.stands_as_subject: bool | None = None
 
     @property
     def subject(self) -> bool:
@@ -459,18 +476,31 @@ class _Agent:
         return self.stands_as_subject
 
 
-@dataclass(slots=True)
 class _Paragraph:
-    index: int
-    offset: int
-    text: str
-    clutter: bool
-    spans: list[_Span] = field(default_factory=list)
-    frame: str = ""
-    named: list[_Agent] = field(default_factory=list)  # people and teams it names
-    sentences: list[tuple[int, int]] | None = None  # bounds in the frame, once asked for
-    # Everyone who may speak, per sentence, once asked for.
-    agents: list[list[_Agent] | None] = field(default_factory=list)
+    __slots__ = (
+        "agents",
+        "clutter",
+        "frame",
+        "index",
+        "named",
+        "offset",
+        "sentences",
+        "spans",
+        "text",
+    )
+
+    def __init__(self, index: int, offset: int, text: str, clutter: bool) -> None:
+        self.index = index
+        self.offset = offset
+        self.text = text
+        self.clutter = clutter
+        self.spans: list[_Span] = []
+        self.frame = ""
+        self.named: list[_Agent] = []  # people and teams it names
+        # Bounds in the frame, once asked for.
+        self.sentences: list[tuple[int, int]] | None = None
+        # Everyone who may speak, per sentence, once asked for.
+        self.agents: list[list[_Agent] | None] = []
 
 
 # A speaker decision: ("person", id), ("none", None) for teams and unnamed sources, or
