@@ -1133,9 +1133,9 @@ class _Article:
         names = self._names_cache.get(quote)
         if names is None:
             names = self._names_cache[quote] = {
-                m.ids[0]
-                for m in self.index.scan(quote, 0, self.local)
-                if m.kind == "person" and len(m.ids) == 1
+                ids[0]
+                for _, _, kind, ids, _ in self.index.scan(quote, 0, self.local)
+                if kind == "person" and len(ids) == 1
             }
         return names
 
