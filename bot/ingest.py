@@ -25,8 +25,8 @@ from storage.db import bulk_writes, transaction
 # changed and a new full-text segment that later merges copy again; in a big archive two
 # stories of a batch seldom share a page of the date, speaker or subject indexes, so fewer,
 # larger batches write less (2,000 stories into a 98,000-story archive: 768-854/s with 200,
-# 831-909/s with 400). 600 was slower on small archives: the workers must finish a whole
-# batch before storing starts, and the last one is stored with nothing left for them.
+# 831-909/s with 400). 600 was slower on small archives: the steps wait for the workers to
+# finish a whole batch, and the last one is stored with little left for them to do.
 IMPORT_BATCH = 400
 # Batches given to workers beyond the one being stored (``ingest_batches``).
 _PREFETCH = 2
@@ -85,6 +85,8 @@ async def ingest_articles(
     conn: aiosqlite.Connection,
     articles: Sequence[ParsedArticle],
     after_store: Sequence[AfterStore] = (),
+    *,
+    work_done: Callable[[], Awaitable[None]] | None = None,
 ) -> list[StoreResult]:
     """Store several stories and what derives from them in one transaction.
 
@@ -92,9 +94,13 @@ async def ingest_articles(
     time; any failure rolls the whole batch back. Steps run in the order given: a
     ``BatchStep`` once for every changed story, and each run of other steps story by story,
     so a later step (deliveries) sees what earlier ones stored for its story.
+    ``work_done``, when given, is awaited between the store and the steps: the steps' work
+    done ahead for these stories (``WorkPool.take``) need only be ready then.
     """
     async with transaction(conn):
         results = await store_articles(conn, articles)
+        if work_done is not None:
+            await work_done()
         changed = [result for result in results if result.created or result.updated]
         if changed:
             await _run_steps(conn, changed, after_store)
@@ -164,9 +170,9 @@ async def ingest_batches(
                 hand_out()
                 if not pool.waiting:
                     return
-                batch = await pool.collect()
+                batch, work_done = pool.take()
                 try:
-                    yield await ingest_articles(conn, batch, after_store)
+                    yield await ingest_articles(conn, batch, after_store, work_done=work_done)
                 finally:
                     for ahead in aheads:
                         ahead.drop(batch)

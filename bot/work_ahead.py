@@ -2,8 +2,9 @@
 
 Finding a story's quotes and the names it mentions needs only its words, and costs more
 CPU than storing it. A big import hands that work for the next batches to worker processes
-while the database stores the current one; the after-store steps then pick up the results
-instead of working them out themselves. Anything not done ahead (a worker failed, a story
+while the database stores the current one, and stores a batch's stories while the workers
+finish it; the after-store steps then pick up the results instead of working them out
+themselves. Anything not done ahead (a worker failed, a story
 changed on the way in) is simply done when asked for, so results never depend on it.
 """
 
@@ -16,7 +17,7 @@ import os
 import sys
 import warnings
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -125,9 +126,9 @@ WORKERS_FORK = sys.platform.startswith("linux")
 class WorkPool:
     """Worker processes doing the work ahead of ``aheads`` for batches about to be stored.
 
-    ``submit`` a batch early; ``collect`` it just before storing it, which files its results
-    with each ``WorkAhead``. A worker that fails loses only the speed-up: the batch's work is
-    then done in this process when the steps ask for it.
+    ``submit`` a batch early; ``take`` it to store it, and await its results before the steps
+    that need them, which files them with each ``WorkAhead``. A worker that fails loses only
+    the speed-up: the batch's work is then done in this process when the steps ask for it.
     """
 
     def __init__(self, aheads: Sequence[WorkAhead[Any]], workers: int) -> None:
@@ -168,12 +169,25 @@ class WorkPool:
 
     @property
     def waiting(self) -> int:
-        """Batches submitted and not yet collected."""
+        """Batches submitted and not yet taken."""
         return len(self._pending)
 
-    async def collect(self) -> Sequence[StoryWords]:
-        """The oldest submitted batch, its work done ahead as far as the workers managed."""
+    def take(self) -> tuple[Sequence[StoryWords], Callable[[], Awaitable[None]]]:
+        """The oldest submitted batch at once, and what to await for its work done ahead.
+
+        The batch's stories can be stored while the workers finish it: only the steps after
+        the store need the results, so the importing process need not sit idle first, nor
+        the workers once they are done with the last batch.
+        """
         batch, chunks = self._pending.popleft()
+
+        async def ready() -> None:
+            await self._file(chunks)
+
+        return batch, ready
+
+    async def _file(self, chunks: list[_Chunk]) -> None:
+        """Waits for ``chunks`` and files their results with each ``WorkAhead``."""
         for chunk, future in chunks:
             try:
                 results = await asyncio.wrap_future(future)
@@ -184,7 +198,6 @@ class WorkPool:
                 continue
             for ahead, found in zip(self._aheads, results, strict=True):
                 ahead.keep(chunk, found)
-        return batch
 
     def _give_up(self) -> None:
         if self._executor is not None:

@@ -10,6 +10,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -17,7 +18,7 @@ from typing import TypeVar
 import aiosqlite
 import pytest
 
-from bot import work_ahead
+from bot import ingest, work_ahead
 from bot.articles import ParsedArticle
 from bot.importing import read_article_file
 from bot.ingest import IMPORT_BATCH, BatchStep, import_paths, ingest_batches
@@ -157,6 +158,47 @@ async def test_spawned_workers_get_the_real_steps_whole(
         found = [work(story) for story in stories]
         assert [copy(story) for story in stories] == found
         assert sum(1 for result in found if result) > len(stories) // 2
+
+
+# Where the importing process marks each story stored, for ``stored_before_worked_out``.
+STORED_MARKS = "PADDOCK_TEST_STORED_MARKS"
+_marks_missed = False
+
+
+def stored_before_worked_out(story: StoryWords) -> bool:
+    """Whether the story was stored (uncommitted) while this worker was still on it: waits
+    for the importing process's mark, and after one wait in vain waits no more."""
+    global _marks_missed
+    mark = Path(os.environ[STORED_MARKS]) / story.title
+    for _ in range(0 if _marks_missed else 100):
+        if mark.exists():
+            return True
+        time.sleep(0.05)
+    _marks_missed = True
+    return False
+
+
+async def test_batches_are_stored_while_workers_finish_them(
+    db: aiosqlite.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stories of a batch go in while the workers are still finding its quotes and
+    # names; only the steps after the store wait for them. Waiting first would leave the
+    # database idle at the start of every import and the workers idle at its end.
+    monkeypatch.setenv(STORED_MARKS, str(tmp_path))
+    store = ingest.store_articles
+
+    async def store_and_mark(
+        conn: aiosqlite.Connection, batch: Sequence[ParsedArticle]
+    ) -> list[StoreResult]:
+        results = await store(conn, batch)
+        for story in batch:
+            (tmp_path / story.title).touch()
+        return results
+
+    monkeypatch.setattr(ingest, "store_articles", store_and_mark)
+    seen = await results_of(db, stored_before_worked_out, 3 * IMPORT_BATCH, workers=1)
+
+    assert seen == [True] * (3 * IMPORT_BATCH)
 
 
 def niceness(story: StoryWords) -> int:
