@@ -87,6 +87,7 @@ async def ingest_articles(
     after_store: Sequence[AfterStore] = (),
     *,
     work_done: Callable[[], Awaitable[None]] | None = None,
+    digests: Sequence[str] | None = None,
 ) -> list[StoreResult]:
     """Store several stories and what derives from them in one transaction.
 
@@ -95,10 +96,11 @@ async def ingest_articles(
     ``BatchStep`` once for every changed story, and each run of other steps story by story,
     so a later step (deliveries) sees what earlier ones stored for its story.
     ``work_done``, when given, is awaited between the store and the steps: the steps' work
-    done ahead for these stories (``WorkPool.take``) need only be ready then.
+    done ahead for these stories (``WorkPool.take``) need only be ready then. ``digests``
+    are the stories' content hashes when the workers worked them out.
     """
     async with transaction(conn):
-        results = await store_articles(conn, articles)
+        results = await store_articles(conn, articles, digests)
         if work_done is not None:
             await work_done()
         changed = [result for result in results if result.created or result.updated]
@@ -170,9 +172,12 @@ async def ingest_batches(
                 hand_out()
                 if not pool.waiting:
                     return
-                batch, work_done = pool.take()
+                batch, content_hashes, work_done = pool.take()
                 try:
-                    yield await ingest_articles(conn, batch, after_store, work_done=work_done)
+                    digests = await content_hashes()
+                    yield await ingest_articles(
+                        conn, batch, after_store, work_done=work_done, digests=digests
+                    )
                 finally:
                     for ahead in aheads:
                         ahead.drop(batch)

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from bot.articles import article_text
+from bot.articles import article_text, content_hash
 
 T = TypeVar("T")
 
@@ -56,6 +56,16 @@ class _Words(NamedTuple):
 _Key = tuple[str, str, str | None]
 # Stories handed to one worker, and the future of their results.
 _Chunk = tuple[list[StoryWords], Future[Any]]
+
+
+class TakenBatch(NamedTuple):
+    """A batch to store, with what the workers do for it (``WorkPool.take``)."""
+
+    stories: Sequence[StoryWords]
+    # The stories' content hashes, which storing needs first; None if no worker gave them.
+    content_hashes: Callable[[], Awaitable[list[str] | None]]
+    # Files the steps' work done ahead; the steps after the store need it.
+    work_done: Callable[[], Awaitable[None]]
 
 
 def _key(story: StoryWords) -> _Key:
@@ -112,6 +122,10 @@ def _run(stories: Sequence[StoryWords]) -> list[list[Any]]:
     return [[work(story) for story in stories] for work in _installed]
 
 
+def _content_hashes(stories: Sequence[StoryWords]) -> list[str]:
+    return [content_hash(story.title, story.body) for story in stories]
+
+
 # ---- in the importing process ---------------------------------------------------------------
 
 # A forked worker starts in milliseconds with the work's name tables already built; a
@@ -127,7 +141,8 @@ class WorkPool:
     """Worker processes doing the work ahead of ``aheads`` for batches about to be stored.
 
     ``submit`` a batch early; ``take`` it to store it, and await its results before the steps
-    that need them, which files them with each ``WorkAhead``. A worker that fails loses only
+    that need them, which files them with each ``WorkAhead``. The workers also work out the
+    stories' content hashes, which storing needs first. A worker that fails loses only
     the speed-up: the batch's work is then done in this process when the steps ask for it.
     """
 
@@ -142,11 +157,18 @@ class WorkPool:
             initializer=_install,
             initargs=(tuple(ahead.work for ahead in self._aheads),),
         )
-        self._pending: deque[tuple[Sequence[StoryWords], list[_Chunk]]] = deque()
+        self._pending: deque[
+            tuple[Sequence[StoryWords], Future[list[str]] | None, list[_Chunk]]
+        ] = deque()
 
     def submit(self, batch: Sequence[StoryWords]) -> None:
-        """Hand ``batch`` out, a share per worker (the executor starts workers as it needs)."""
+        """Hand ``batch`` out, a share per worker (the executor starts workers as it needs).
+
+        The batch's content hashes go first, as a task of their own: storing needs them
+        before anything else, and working them out here would hold up the store.
+        """
         chunks: list[_Chunk] = []
+        hashes: Future[list[str]] | None = None
         if self._executor is not None and batch:
             size = -(-len(batch) // self._workers)
             try:
@@ -156,35 +178,49 @@ class WorkPool:
                     warnings.filterwarnings(
                         "ignore", message=r".*use of fork\(\) may lead", category=DeprecationWarning
                     )
+                    words = [_Words(*_key(story)) for story in batch]
+                    hashes = self._executor.submit(_content_hashes, words)
                     for first in range(0, len(batch), size):
                         chunk = list(batch[first : first + size])
-                        words = [_Words(*_key(story)) for story in chunk]
-                        chunks.append((chunk, self._executor.submit(_run, words)))
+                        future = self._executor.submit(_run, words[first : first + size])
+                        chunks.append((chunk, future))
             except (RuntimeError, OSError):
                 # A broken pool, or a system that will not start another process: the
                 # steps do the work here instead.
                 self._give_up()
                 chunks = []
-        self._pending.append((batch, chunks))
+                hashes = None
+        self._pending.append((batch, hashes, chunks))
 
     @property
     def waiting(self) -> int:
         """Batches submitted and not yet taken."""
         return len(self._pending)
 
-    def take(self) -> tuple[Sequence[StoryWords], Callable[[], Awaitable[None]]]:
-        """The oldest submitted batch at once, and what to await for its work done ahead.
+    def take(self) -> TakenBatch:
+        """The oldest submitted batch at once, with what to await for the workers' part.
 
         The batch's stories can be stored while the workers finish it: only the steps after
         the store need the results, so the importing process need not sit idle first, nor
         the workers once they are done with the last batch.
         """
-        batch, chunks = self._pending.popleft()
+        batch, hashes, chunks = self._pending.popleft()
 
-        async def ready() -> None:
+        async def content_hashes() -> list[str] | None:
+            if hashes is None:
+                return None
+            try:
+                return await asyncio.wrap_future(hashes)
+            except BrokenProcessPool:
+                self._give_up()
+            except Exception:  # storing works them out itself
+                pass
+            return None
+
+        async def work_done() -> None:
             await self._file(chunks)
 
-        return batch, ready
+        return TakenBatch(batch, content_hashes, work_done)
 
     async def _file(self, chunks: list[_Chunk]) -> None:
         """Waits for ``chunks`` and files their results with each ``WorkAhead``."""
@@ -205,7 +241,9 @@ class WorkPool:
             self._executor = None
 
     def close(self) -> None:
-        for batch, chunks in self._pending:
+        for batch, hashes, chunks in self._pending:
+            if hashes is not None:
+                hashes.cancel()
             for _, future in chunks:
                 future.cancel()
             for ahead in self._aheads:

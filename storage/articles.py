@@ -153,15 +153,21 @@ async def _index_articles(
 
 
 async def store_articles(
-    conn: aiosqlite.Connection, batch: Sequence[ParsedArticle]
+    conn: aiosqlite.Connection,
+    batch: Sequence[ParsedArticle],
+    digests: Sequence[str] | None = None,
 ) -> list[StoreResult]:
     """``store_article`` for many stories at once, results in the same order.
 
     New stories (the common case in a bulk import) are found with one query and inserted
     with one statement; a story that is already stored, or repeats one earlier in the batch,
-    goes through ``store_article`` alone. Must run inside a transaction.
+    goes through ``store_article`` alone. Must run inside a transaction. ``digests``, when
+    given, are the stories' ``content_hash`` values, worked out elsewhere (import workers).
     """
-    digests = [content_hash(p.title, p.body) for p in batch]
+    if digests is None:
+        digests = [content_hash(p.title, p.body) for p in batch]
+    elif len(digests) != len(batch):
+        raise ValueError(f"{len(digests)} content hashes for {len(batch)} stories")
     known_hashes, known_urls, known_guids = await _stored_keys(conn, batch, digests)
     fresh: list[int] = []
     later: list[int] = []

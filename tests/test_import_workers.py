@@ -19,11 +19,12 @@ import aiosqlite
 import pytest
 
 from bot import ingest, work_ahead
-from bot.articles import ParsedArticle
+from bot.articles import ParsedArticle, content_hash
 from bot.importing import read_article_file
 from bot.ingest import IMPORT_BATCH, BatchStep, import_paths, ingest_batches
 from bot.pipeline import article_hooks
 from bot.work_ahead import StoryWords, WorkAhead
+from storage import articles as articles_storage
 from storage.articles import StoreResult
 from storage.db import open_database
 from tests.conftest import REPO
@@ -188,9 +189,11 @@ async def test_batches_are_stored_while_workers_finish_them(
     store = ingest.store_articles
 
     async def store_and_mark(
-        conn: aiosqlite.Connection, batch: Sequence[ParsedArticle]
+        conn: aiosqlite.Connection,
+        batch: Sequence[ParsedArticle],
+        digests: Sequence[str] | None = None,
     ) -> list[StoreResult]:
-        results = await store(conn, batch)
+        results = await store(conn, batch, digests)
         for story in batch:
             (tmp_path / story.title).touch()
         return results
@@ -199,6 +202,30 @@ async def test_batches_are_stored_while_workers_finish_them(
     seen = await results_of(db, stored_before_worked_out, 3 * IMPORT_BATCH, workers=1)
 
     assert seen == [True] * (3 * IMPORT_BATCH)
+
+
+async def test_workers_work_out_the_content_hashes(
+    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Storing needs each story's content hash before anything else; worked out in the
+    # importing process, it held up every batch's store behind it.
+    importer = os.getpid()
+    hashed_here: list[str] = []
+
+    def counted(title: str, body: str) -> str:
+        if os.getpid() == importer:
+            hashed_here.append(title)
+        return content_hash(title, body)
+
+    monkeypatch.setattr(articles_storage, "content_hash", counted)
+    stories = numbered_stories(3 * IMPORT_BATCH)
+    async for _ in ingest_batches(db, in_batches(stories), await article_hooks(db), workers=1):
+        pass
+
+    assert hashed_here == []
+    stored = await db.execute_fetchall("SELECT title, body, content_hash FROM articles")
+    assert len(stored) == len(stories)
+    assert all(digest == content_hash(title, body) for title, body, digest in stored)
 
 
 def niceness(story: StoryWords) -> int:
