@@ -4,8 +4,8 @@ Finding a story's quotes and the names it mentions needs only its words, and cos
 CPU than storing it. A big import hands that work for the next batches to worker processes
 while the database stores the current one, and stores a batch's stories while the workers
 finish it; the after-store steps then pick up the results instead of working them out
-themselves. Anything not done ahead (a worker failed, a story
-changed on the way in) is simply done when asked for, so results never depend on it.
+themselves. Anything not done ahead (a worker failed, a story changed on the way in) is
+simply done when asked for, so results never depend on it.
 """
 
 from __future__ import annotations
