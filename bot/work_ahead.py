@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import sys
@@ -207,33 +208,29 @@ class WorkPool:
         batch, hashes, chunks = self._pending.popleft()
 
         async def content_hashes() -> list[str] | None:
-            if hashes is None:
-                return None
-            try:
-                return await asyncio.wrap_future(hashes)
-            except BrokenProcessPool:
-                self._give_up()
-            except Exception:  # storing works them out itself
-                pass
-            return None
+            # None: storing works them out itself.
+            return None if hashes is None else await self._outcome(hashes)
 
-        async def work_done() -> None:
-            await self._file(chunks)
-
-        return TakenBatch(batch, content_hashes, work_done)
+        return TakenBatch(batch, content_hashes, functools.partial(self._file, chunks))
 
     async def _file(self, chunks: list[_Chunk]) -> None:
-        """Waits for ``chunks`` and files their results with each ``WorkAhead``."""
+        """Waits for ``chunks`` and files their results with each ``WorkAhead``; the steps
+        redo a chunk that failed, and report its error if it recurs."""
         for chunk, future in chunks:
-            try:
-                results = await asyncio.wrap_future(future)
-            except BrokenProcessPool:
-                self._give_up()
-                continue
-            except Exception:  # the steps redo the chunk, and report its error if it recurs
-                continue
-            for ahead, found in zip(self._aheads, results, strict=True):
-                ahead.keep(chunk, found)
+            results = await self._outcome(future)
+            if results is not None:
+                for ahead, found in zip(self._aheads, results, strict=True):
+                    ahead.keep(chunk, found)
+
+    async def _outcome(self, future: Future[T]) -> T | None:
+        """A worker's result, or None when it failed (a broken pool is given up)."""
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self._give_up()
+        except Exception:  # the caller does the work itself instead
+            pass
+        return None
 
     def _give_up(self) -> None:
         if self._executor is not None:
