@@ -206,12 +206,11 @@ class WorkPool:
         the workers once they are done with the last batch.
         """
         batch, hashes, chunks = self._pending.popleft()
-
-        async def content_hashes() -> list[str] | None:
-            # None: storing works them out itself.
-            return None if hashes is None else await self._outcome(hashes)
-
-        return TakenBatch(batch, content_hashes, functools.partial(self._file, chunks))
+        return TakenBatch(
+            batch,
+            functools.partial(self._outcome, hashes),
+            functools.partial(self._file, chunks),
+        )
 
     async def _file(self, chunks: list[_Chunk]) -> None:
         """Waits for ``chunks`` and files their results with each ``WorkAhead``; the steps
@@ -222,8 +221,11 @@ class WorkPool:
                 for ahead, found in zip(self._aheads, results, strict=True):
                     ahead.keep(chunk, found)
 
-    async def _outcome(self, future: Future[T]) -> T | None:
-        """A worker's result, or None when it failed (a broken pool is given up)."""
+    async def _outcome(self, future: Future[T] | None) -> T | None:
+        """A worker's result, or None when there was no task or it failed (a broken pool is
+        given up)."""
+        if future is None:
+            return None
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
