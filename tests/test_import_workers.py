@@ -4,6 +4,7 @@ that fails must cost only speed."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -11,6 +12,7 @@ import pickle
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -257,6 +259,65 @@ async def test_a_big_import_puts_the_connection_settings_back(db: aiosqlite.Conn
     # Bigger cache and rarer checkpoints while the batches went in; the bot's own after.
     assert all(cache < before[0] and pages > before[1] for cache, pages in during)
     assert await settings() == before
+
+
+def objects_frozen(story: StoryWords) -> int:
+    return gc.get_freeze_count()
+
+
+@pytest.mark.skipif(not work_ahead.WORKERS_FORK, reason="only forked workers inherit objects")
+async def test_workers_leave_what_they_inherit_out_of_their_collections(
+    db: aiosqlite.Connection,
+) -> None:
+    # A forked worker holds a copy of everything the importing process held. None of it
+    # becomes garbage there, and a collection walking it takes as long as in the importing
+    # process and copies every page it touches.
+    seen = await results_of(db, objects_frozen, 3 * IMPORT_BATCH, workers=2)
+
+    assert len(seen) == 3 * IMPORT_BATCH
+    assert min(seen) > 0
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_garbage_from_before_a_big_import_is_collected_after_it(
+    db: aiosqlite.Connection,
+) -> None:
+    garbage = Cycle()
+    gone = weakref.ref(garbage)
+    del garbage
+    batches = in_batches(numbered_stories(3 * IMPORT_BATCH))
+    async for _ in ingest_batches(db, batches, await article_hooks(db), workers=2):
+        pass
+
+    gc.collect()
+    assert gone() is None
+    assert gc.get_freeze_count() == 0
+
+
+async def test_a_big_import_leaves_objects_frozen_by_others_frozen(
+    db: aiosqlite.Connection,
+) -> None:
+    # A program that froze its objects (to fork cheaply, say) keeps them out of the
+    # collector on purpose: an import must not hand them back to it.
+    garbage = Cycle()
+    kept = weakref.ref(garbage)
+    del garbage
+    gc.freeze()
+    try:
+        batches = in_batches(numbered_stories(3 * IMPORT_BATCH))
+        async for _ in ingest_batches(db, batches, await article_hooks(db), workers=2):
+            pass
+
+        gc.collect()
+        assert kept() is not None
+    finally:
+        gc.unfreeze()
+    gc.collect()
+    assert kept() is None
 
 
 def dies_in_a_worker(story: StoryWords) -> int:
