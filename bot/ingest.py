@@ -190,12 +190,12 @@ def _objects_so_far_frozen() -> Iterator[None]:
     """Keeps the collector off this process's objects from before a big import while it runs.
 
     The import keeps thousands of objects alive at once (its batches and their results),
-    and that sets off full collections, each walking everything the process holds: 45-80 ms
-    a time in the benchmark's process, and as long in each worker forked from it, where the
-    walk also copies every page it touches. Frozen first, those objects are left out of
-    every collection, here and in the workers, which are forked meanwhile and inherit them
-    frozen; afterwards they are collected as before. A process that froze objects of its
-    own is left as it is.
+    and that sets off full collections, each walking everything the process holds: up to
+    150 ms a time in the benchmark's process at 100k stories, and tens of milliseconds in
+    each worker forked from it, where the walk also copies every page it touches. Frozen
+    first, those objects are left out of every collection, here and in the workers, which
+    are forked meanwhile and inherit them frozen; afterwards they are collected as before.
+    A process that froze objects of its own is left as it is.
     """
     if gc.get_freeze_count():
         yield
