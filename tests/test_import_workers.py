@@ -283,15 +283,22 @@ class Cycle:
         self.me = self
 
 
-async def test_garbage_from_before_a_big_import_is_collected_after_it(
-    db: aiosqlite.Connection,
-) -> None:
-    garbage = Cycle()
-    gone = weakref.ref(garbage)
-    del garbage
+def unreachable_cycle() -> weakref.ref[Cycle]:
+    """A weak reference to garbage that only a collection can free: it refers to itself."""
+    return weakref.ref(Cycle())
+
+
+async def import_with_workers(db: aiosqlite.Connection) -> None:
     batches = in_batches(numbered_stories(3 * IMPORT_BATCH))
     async for _ in ingest_batches(db, batches, await article_hooks(db), workers=2):
         pass
+
+
+async def test_garbage_from_before_a_big_import_is_collected_after_it(
+    db: aiosqlite.Connection,
+) -> None:
+    gone = unreachable_cycle()
+    await import_with_workers(db)
 
     gc.collect()
     assert gone() is None
@@ -303,14 +310,10 @@ async def test_a_big_import_leaves_objects_frozen_by_others_frozen(
 ) -> None:
     # A program that froze its objects (to fork cheaply, say) keeps them out of the
     # collector on purpose: an import must not hand them back to it.
-    garbage = Cycle()
-    kept = weakref.ref(garbage)
-    del garbage
+    kept = unreachable_cycle()
     gc.freeze()
     try:
-        batches = in_batches(numbered_stories(3 * IMPORT_BATCH))
-        async for _ in ingest_batches(db, batches, await article_hooks(db), workers=2):
-            pass
+        await import_with_workers(db)
 
         gc.collect()
         assert kept() is not None
