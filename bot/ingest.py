@@ -32,6 +32,9 @@ from storage.db import bulk_writes, transaction
 IMPORT_BATCH = 400
 # Batches given to workers beyond the one being stored (``ingest_batches``).
 _PREFETCH = 2
+# Batches of a big import put in date order together (``_in_date_order``): 4,000 stories
+# at 400 a batch, a few seconds of importing, held in memory at once.
+_DATE_ORDER_BATCHES = 10
 # More workers than this wait on the database anyway.
 _MOST_WORKERS = 4
 # Runs inside the storing transaction for each new or edited story.
@@ -143,15 +146,21 @@ async def ingest_batches(
     With ``workers``, that many processes do the steps' work ahead (quotes, names) for the
     next batches while this one is stored: on a big import the database and the extraction
     then run side by side instead of taking turns. A single batch is stored without them.
+    Several batches are stored oldest story first, ``_DATE_ORDER_BATCHES`` at a time
+    (``_in_date_order``); a single batch as given.
     """
     aheads = [ahead for step in after_store if isinstance(step, BatchStep) for ahead in step.ahead]
     coming = iter(batches)
     head = list(itertools.islice(coming, 2))
-    queue = itertools.chain(head, coming)
-    # A single batch is stored before workers could start.
-    pool = work_pool(aheads, workers) if len(head) == 2 else None
+    if len(head) < 2:
+        # A single batch is stored as given, before workers could start.
+        for batch in head:
+            yield await ingest_articles(conn, batch, after_store)
+        return
+    in_date_order = _in_date_order(itertools.chain(head, coming), _DATE_ORDER_BATCHES)
+    pool = work_pool(aheads, workers)
     if pool is None:
-        for batch in queue:
+        for batch in in_date_order:
             yield await ingest_articles(conn, batch, after_store)
         return
     async with bulk_writes(conn):
@@ -159,7 +168,7 @@ async def ingest_batches(
 
             def hand_out() -> None:
                 while pool.waiting <= _PREFETCH:
-                    batch = next(queue, None)
+                    batch = next(in_date_order, None)
                     if batch is None:
                         return
                     pool.submit(batch)
@@ -167,7 +176,7 @@ async def ingest_batches(
             if not pool.starts_fast:
                 # Workers that take a second to start: the first batch is worked out here
                 # meanwhile.
-                first = next(queue)
+                first = next(in_date_order)
                 hand_out()
                 yield await ingest_articles(conn, first, after_store)
             while True:
@@ -183,6 +192,34 @@ async def ingest_batches(
                 finally:
                     for ahead in aheads:
                         ahead.drop(batch)
+
+
+def _in_date_order(
+    batches: Iterator[Sequence[ParsedArticle]], window: int
+) -> Iterator[list[ParsedArticle]]:
+    """The same stories in batches of the same sizes, every ``window`` batches oldest first.
+
+    The speakers', subjects' and dates' indexes are ordered by date, and addresses often
+    hold the month, so stories dated anywhere change pages all over them, and every page a
+    batch changes is written to the log and again by a checkpoint. Sorted, a batch covers a
+    narrower span of dates and its stories share more pages: 2,000 stories dated anywhere
+    into a 98,000-story archive wrote 13.2 pages of log a story instead of 15.4, and went
+    in at 987-1,098/s instead of 936-1,024 (ten pairs). Within a window, the newest stories
+    are also stored last and so count as the most recent for search (``newest_first``).
+    Stories with the same date keep the order given, so a story given twice is stored in
+    that order; undated stories go last, as they take the time they are stored.
+    """
+    while chunk := list(itertools.islice(batches, window)):
+        stories = sorted(itertools.chain.from_iterable(chunk), key=_publication_order)
+        start = 0
+        for batch in chunk:
+            yield stories[start : start + len(batch)]
+            start += len(batch)
+
+
+def _publication_order(article: ParsedArticle) -> tuple[bool, str]:
+    # Stored dates are UTC in ISO 8601 (``normalise_timestamp``), so text order is time order.
+    return (article.published_at is None, article.published_at or "")
 
 
 @contextmanager
