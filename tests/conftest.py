@@ -1,17 +1,33 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Iterable
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.articles import ParsedArticle
 from storage.db import open_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "corpus" / "seed" / "hamilton-support-russell.txt"
+
+
+def write_json_lines(path: Path, stories: Iterable[ParsedArticle]) -> int:
+    """An archive file as ``paddock import`` reads it: one JSON record a line. Returns how
+    many stories it holds."""
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        for story in stories:
+            record = {"title": story.title, "body": story.body, "url": story.url}
+            if story.published_at is not None:
+                record["published_at"] = story.published_at
+            out.write(json.dumps(record) + "\n")
+            written += 1
+    return written
 
 
 def pytest_configure(config: pytest.Config) -> None:

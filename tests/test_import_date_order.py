@@ -4,7 +4,6 @@ batch changes fewer pages of the indexes ordered by date."""
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from bot import ingest
 from bot.articles import ParsedArticle
 from bot.ingest import IMPORT_BATCH, import_paths, ingest_batches
 from bot.pipeline import article_hooks
+from tests.conftest import write_json_lines
 
 
 def dated_anywhere(
@@ -36,15 +36,6 @@ def dated_anywhere(
     ]
 
 
-def write_archive(path: Path, stories: Sequence[ParsedArticle]) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for story in stories:
-            record = {"title": story.title, "body": story.body, "url": story.url}
-            if story.published_at is not None:
-                record["published_at"] = story.published_at
-            out.write(json.dumps(record) + "\n")
-
-
 def by_date(stories: Sequence[ParsedArticle]) -> list[ParsedArticle]:
     return sorted(stories, key=lambda story: story.published_at or "")
 
@@ -60,7 +51,7 @@ async def test_a_big_import_stores_its_stories_oldest_first(
 ) -> None:
     stories = dated_anywhere(3 * IMPORT_BATCH + 17)
     archive = tmp_path / "archive.jsonl"
-    write_archive(archive, stories)
+    write_json_lines(archive, stories)
 
     report = await import_paths(db, [archive], await article_hooks(db), workers=workers)
 
@@ -112,7 +103,7 @@ async def test_a_story_given_twice_is_stored_in_the_order_given_and_undated_ones
         for n in range(3)
     ]
     archive = tmp_path / "archive.jsonl"
-    write_archive(archive, [*undated, first, *filler, edited])
+    write_json_lines(archive, [*undated, first, *filler, edited])
 
     report = await import_paths(db, [archive], await article_hooks(db), workers=2)
 

@@ -3,26 +3,30 @@ extra when its output goes to a file or a pipe."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.articles import ParsedArticle
 from bot.cli.articles import ImportProgress
 from bot.ingest import IMPORT_BATCH, import_paths
+from tests.conftest import write_json_lines
 
 
 def write_stories(path: Path, count: int) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for n in range(count):
-            record = {
-                "title": f"Story number {n}",
-                "body": f"Words of story {n}.",
-                "url": f"https://archive.example/{n}",
-            }
-            out.write(json.dumps(record) + "\n")
+    write_json_lines(
+        path,
+        (
+            ParsedArticle(
+                title=f"Story number {n}",
+                body=f"Words of story {n}.",
+                url=f"https://archive.example/{n}",
+            )
+            for n in range(count)
+        ),
+    )
 
 
 async def test_progress_is_told_after_every_batch(db: aiosqlite.Connection, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ that fails must cost only speed."""
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import pickle
@@ -29,7 +28,7 @@ from bot.work_ahead import StoryWords, WorkAhead
 from storage import articles as articles_storage
 from storage.articles import StoreResult
 from storage.db import open_database
-from tests.conftest import REPO
+from tests.conftest import REPO, write_json_lines
 
 T = TypeVar("T")
 
@@ -44,19 +43,19 @@ def corpus_stories(shared: Path) -> list[ParsedArticle]:
 def write_archive(path: Path, stories: Sequence[ParsedArticle], copies: int) -> int:
     """The real stories again and again, each copy a separate story (its own URL and a
     sentence of its own), so the import spans several batches."""
-    written = 0
-    with path.open("w", encoding="utf-8") as out:
-        for copy in range(copies):
-            for number, story in enumerate(stories):
-                record = {
-                    "title": f"{story.title} ({copy})",
-                    "body": f"{story.body}\n\nArchive copy {copy}.",
-                    "url": f"https://archive.example/{copy}/{number}",
-                    "published_at": story.published_at,
-                }
-                out.write(json.dumps(record) + "\n")
-                written += 1
-    return written
+    return write_json_lines(
+        path,
+        (
+            ParsedArticle(
+                title=f"{story.title} ({copy})",
+                body=f"{story.body}\n\nArchive copy {copy}.",
+                url=f"https://archive.example/{copy}/{number}",
+                published_at=story.published_at,
+            )
+            for copy in range(copies)
+            for number, story in enumerate(stories)
+        ),
+    )
 
 
 async def stored_facts(conn: aiosqlite.Connection) -> tuple[list[tuple[object, ...]], ...]:
