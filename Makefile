@@ -22,8 +22,19 @@ $(VENV)/interpreter: FORCE
 # needs a new build, or Python would go on importing the old one.
 COMPILED := bot/quotes.py bot/quote_speakers.py
 
-$(BIN)/paddock: pyproject.toml setup.py $(COMPILED) $(VENV)/interpreter
+# PADDOCK_PURE_PYTHON set to anything but 0 installs without compiling, as in setup.py.
+BUILD := $(if $(filter-out 0,$(PADDOCK_PURE_PYTHON)),pure,compiled)
+
+# Which way .venv was built: switching rebuilds it.
+$(VENV)/build: $(VENV)/interpreter FORCE
+	@echo '$(BUILD)' | cmp -s - $@ || echo '$(BUILD)' > $@
+
+$(BIN)/paddock: pyproject.toml setup.py $(COMPILED) $(VENV)/interpreter $(VENV)/build
 	$(PYTHON) -m venv $(VENV)
+# A pure build removes the compiled modules: Python would import them ahead of the source.
+ifeq ($(BUILD),pure)
+	rm -rf build bot/*.so
+endif
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
