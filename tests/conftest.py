@@ -16,6 +16,14 @@ SHARED = REPO.parent / "shared"
 SEED = SHARED / "corpus" / "seed" / "hamilton-support-russell.txt"
 
 
+def numbered_stories(count: int) -> list[ParsedArticle]:
+    """Short undated stories, each its own: ``Story number N`` at ``https://x/N``."""
+    return [
+        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(count)
+    ]
+
+
 def write_json_lines(path: Path, stories: Iterable[ParsedArticle]) -> int:
     """An archive file as ``paddock import`` reads it: one JSON record a line. Returns how
     many stories it holds."""

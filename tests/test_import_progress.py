@@ -9,29 +9,14 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.articles import ParsedArticle
 from bot.cli.articles import ImportProgress
 from bot.ingest import IMPORT_BATCH, import_paths
-from tests.conftest import write_json_lines
-
-
-def write_stories(path: Path, count: int) -> None:
-    write_json_lines(
-        path,
-        (
-            ParsedArticle(
-                title=f"Story number {n}",
-                body=f"Words of story {n}.",
-                url=f"https://archive.example/{n}",
-            )
-            for n in range(count)
-        ),
-    )
+from tests.conftest import numbered_stories, write_json_lines
 
 
 async def test_progress_is_told_after_every_batch(db: aiosqlite.Connection, tmp_path: Path) -> None:
     archive = tmp_path / "stories.jsonl"
-    write_stories(archive, 2 * IMPORT_BATCH + 5)
+    write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     seen: list[tuple[int, int]] = []
 
     await import_paths(db, [archive], progress=lambda r: seen.append((r.stories, len(r.created))))
@@ -63,7 +48,7 @@ async def test_a_terminal_sees_a_running_count_then_a_clean_line(
     db: aiosqlite.Connection, tmp_path: Path
 ) -> None:
     archive = tmp_path / "stories.jsonl"
-    write_stories(archive, 2 * IMPORT_BATCH + 5)
+    write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     leader, follower = os.openpty()
     try:
         with os.fdopen(follower, "w", encoding="utf-8") as terminal:
@@ -87,7 +72,7 @@ async def test_a_file_or_pipe_sees_nothing_but_the_summary(
     db: aiosqlite.Connection, tmp_path: Path
 ) -> None:
     archive = tmp_path / "stories.jsonl"
-    write_stories(archive, 2 * IMPORT_BATCH + 5)
+    write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     log = tmp_path / "stderr.txt"
     with log.open("w", encoding="utf-8") as not_a_terminal:
         progress = ImportProgress(not_a_terminal, every_seconds=0)

@@ -28,7 +28,7 @@ from bot.work_ahead import StoryWords, WorkAhead
 from storage import articles as articles_storage
 from storage.articles import StoreResult
 from storage.db import open_database
-from tests.conftest import REPO, write_json_lines
+from tests.conftest import REPO, numbered_stories, write_json_lines
 
 T = TypeVar("T")
 
@@ -94,13 +94,6 @@ async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir:
     assert len(quotes) > 15 * 150
     assert sum(1 for row in quotes if row[1] == "lewis-hamilton") >= 15
     assert sum(1 for row in mentions if row[1] == "sebastian-vettel") >= 15
-
-
-def numbered_stories(count: int) -> list[ParsedArticle]:
-    return [
-        ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
-        for n in range(count)
-    ]
 
 
 def in_batches(stories: Sequence[ParsedArticle]) -> list[Sequence[ParsedArticle]]:
