@@ -30,6 +30,9 @@ class ParsedArticle:
     source: str = ""
     published_at: str | None = None
     summary: str = ""
+    # The server whose own feed brought it, seen there alone; None: a story for everyone
+    # (the operator's feeds and imports).
+    guild_id: int | None = None
 
     @property
     def full_text(self) -> str:
@@ -54,6 +57,7 @@ class Article:
     summary: str
     content_hash: str
     updated_at: str | None = None
+    guild_id: int | None = None  # as ParsedArticle.guild_id
 
     @property
     def date(self) -> str:

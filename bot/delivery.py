@@ -31,6 +31,7 @@ from storage.articles import StoreResult, get_article
 from storage.deliveries import (
     DueDelivery,
     PlannedDelivery,
+    PostedStory,
     add_planned_deliveries,
     channels_with_story,
     due_deliveries,
@@ -40,12 +41,12 @@ from storage.deliveries import (
     mark_for_edit,
     mark_sending,
     mark_sent,
-    recent_titles_elsewhere,
+    recent_posted_elsewhere,
     requeue_missed,
     schedule_retry,
     skip_paused_guilds,
 )
-from storage.feeds import EntryOrigin, entry_origins
+from storage.feeds import entry_origins
 from storage.guilds import configured_guilds, set_paused
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,12 @@ def _utc(now: Clock) -> datetime:
     return now().astimezone(UTC)
 
 
-def _audience(guilds: Sequence[GuildConfig], origins: Sequence[EntryOrigin]) -> list[GuildConfig]:
-    """Servers a story is for: everyone for global feeds and files, else the feeds' servers."""
-    if not origins or any(origin.is_global for origin in origins):
+def _audience(guilds: Sequence[GuildConfig], article: Article) -> list[GuildConfig]:
+    """Servers a story is for: everyone for the operator's feeds and files, else only the
+    server whose own feed brought it."""
+    if article.guild_id is None:
         return list(guilds)
-    wanted = {guild_id for origin in origins for guild_id in origin.guild_ids}
-    return [config for config in guilds if config.guild_id in wanted]
+    return [config for config in guilds if config.guild_id == article.guild_id]
 
 
 def _age_reason(article: Article, now: datetime, max_age: timedelta) -> str | None:
@@ -93,16 +94,36 @@ def _age_reason(article: Article, now: datetime, max_age: timedelta) -> str | No
     return f"too old: published {article.published_at[:10]}"
 
 
-async def _copy_of(conn: aiosqlite.Connection, article: Article, since: str) -> int | None:
-    """Another site's story with a near-identical headline, already queued or posted.
+async def _copies_by_server(
+    conn: aiosqlite.Connection, article: Article, since: str, audience: Sequence[GuildConfig]
+) -> dict[int, int]:
+    """For each server, another story it can see that is this one under another site's
+    headline or the same address, already queued or posted there: server id to story id.
 
     The poller merges such copies as it reads feeds; this catches copies that arrived
-    another way, such as file imports. One site's similar headlines are different stories.
+    another way (a file import), and a server's own copy of a story that then came from a
+    global feed. A server's own stories are visible to it alone, so they count only there.
     """
-    recent = await recent_titles_elsewhere(
-        conn, since, source=article.source, other_than=article.id
+    posted = await recent_posted_elsewhere(
+        conn, since, source=article.source, url=article.url, other_than=article.id
     )
-    return matching_headline(article.title, recent) if recent else None
+    if not posted:
+        return {}
+    by_owner: dict[int | None, list[PostedStory]] = {}
+    for story in posted:
+        by_owner.setdefault(story.guild_id, []).append(story)
+    everyones = by_owner.get(None, [])
+    copies: dict[int, int] = {}
+    for config in audience:
+        visible = [*everyones, *by_owner.get(config.guild_id, [])]
+        if not visible:
+            continue
+        copy = next((s.id for s in visible if article.url and s.url == article.url), None)
+        if copy is None:
+            copy = matching_headline(article.title, {s.id: s.title for s in visible})
+        if copy is not None and config.news_channel_id in await channels_with_story(conn, copy):
+            copies[config.guild_id] = copy
+    return copies
 
 
 async def catch_up(
@@ -137,12 +158,14 @@ def delivery_hook(
             await mark_for_edit(conn, article.id)
         if not result.created:
             return
-        origins = await entry_origins(conn, article.id)
-        audience = _audience(await configured_guilds(conn), origins)
+        audience = _audience(await configured_guilds(conn), article)
         if not audience:
             return
+        origins = await entry_origins(conn, article.id)
         now = _utc(now_of)
-        backlog = bool(origins) and all(origin.backlog for origin in origins)
+        held_back = [origin.held_back for origin in origins]
+        # Held back only when every feed that carried it held it back.
+        held = held_back[0] if held_back and all(held_back) else None
         too_old = _age_reason(article, now, max_age)
         text = article.full_text
         facts = StoryFacts(
@@ -150,22 +173,21 @@ def delivery_hook(
             person_ids=await find_people(conn, article) if find_people else frozenset(),
             teams=teams_in(text),
         )
-        copy_of = await _copy_of(conn, article, _iso(now - DUPLICATE_WINDOW))
-        has_copy = await channels_with_story(conn, copy_of) if copy_of else set()
+        copies = await _copies_by_server(conn, article, _iso(now - DUPLICATE_WINDOW), audience)
         planned: list[PlannedDelivery] = []
         for config in audience:
             assert config.news_channel_id is not None
             status: Literal["pending", "skipped"] = "skipped"
-            if backlog:
-                reason = REASON_BACKLOG
+            if held is not None:
+                reason = REASON_BACKLOG if held == "backlog" else held
             elif too_old:
                 reason = too_old
             elif config.paused:
                 reason = REASON_PAUSED
             elif verdict := filter_verdict(config, facts):
                 reason = verdict
-            elif config.news_channel_id in has_copy:
-                reason = f"duplicate: the same story as #{copy_of}"
+            elif config.guild_id in copies:
+                reason = f"duplicate: the same story as #{copies[config.guild_id]}"
             else:
                 status, reason = "pending", REASON_QUEUED
             planned.append(PlannedDelivery(config.guild_id, config.news_channel_id, status, reason))

@@ -253,10 +253,10 @@ async def add_feed(
     if guild_id is None:
         added = await add_global_feed(conn, feed_url, title=parsed.title)
     else:
-        existing = await get_feed(conn, feed_url)
-        if existing is not None and existing.is_global:
+        everyones = await get_feed(conn, feed_url)
+        if everyones is not None and everyones.active:
             raise FeedError("Paddock already reads that feed for every server.")
         added = await add_guild_feed(conn, guild_id, feed_url, title=parsed.title)
-    feed = await get_feed(conn, feed_url)
+    feed = await get_feed(conn, feed_url, guild_id=guild_id)
     assert feed is not None
     return AddedFeed(feed=feed, added=added, entries=len(parsed.entries))

@@ -99,14 +99,22 @@ class PeopleService:
         return Subject("person", person.name, self.search_phrases(person), person.id)
 
     async def quotes(
-        self, conn: aiosqlite.Connection, person: Person, about: str | None = None
+        self,
+        conn: aiosqlite.Connection,
+        person: Person,
+        about: str | None = None,
+        *,
+        viewer: int | None = None,
     ) -> list[StoredQuote]:
-        return await quotes_by_person(conn, person.id, about=about, limit=MAX_QUOTES)
+        """The person's quotes in the stories ``viewer`` may see (``bot.stories``)."""
+        return await quotes_by_person(conn, person.id, about=about, limit=MAX_QUOTES, viewer=viewer)
 
-    async def profile(self, conn: aiosqlite.Connection, person: Person) -> Profile:
+    async def profile(
+        self, conn: aiosqlite.Connection, person: Person, *, viewer: int | None = None
+    ) -> Profile:
         stint = person.latest_stint
-        stories = await latest_about(conn, person.id, 3)
-        quotes = await quotes_by_person(conn, person.id, limit=1)
+        stories = await latest_about(conn, person.id, 3, viewer=viewer)
+        quotes = await quotes_by_person(conn, person.id, limit=1, viewer=viewer)
         return Profile(
             person=person,
             team=stint.team if stint and stint.team else None,

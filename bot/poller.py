@@ -29,7 +29,7 @@ from bot.feeds import (
 )
 from bot.ingest import AfterStore, ingest_article
 from bot.safe_fetch import PAGE_ACCEPT, AddressPolicy, FetchError, SafeFetcher
-from bot.settings import Settings
+from bot.settings import DEFAULT_POSTS_PER_FEED_READ, Settings
 from storage.articles import StoreResult, find_existing
 from storage.db import transaction
 from storage.feeds import (
@@ -49,6 +49,9 @@ from storage.feeds import (
 log = logging.getLogger(__name__)
 
 BACKLOG_POSTS = 3  # a feed's first poll posts at most this many of its newest stories
+HELD_BACK_BACKLOG = "backlog"  # the feed's older stories on its first read
+# Feeds of one server read at once, so one server's slow feeds never take every slot.
+SERVER_FEEDS_AT_ONCE = 2
 SAME_STORY_WINDOW = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=6)
 # A round's feeds are stored together (oldest entry first) once all have answered, or this
@@ -73,7 +76,7 @@ class FeedReport:
     updated: list[Article] = field(default_factory=list)
     duplicates: int = 0  # the same story already stored from another feed
     unchanged: int = 0
-    backlog: int = 0
+    backlog: int = 0  # new stories stored but not posted (first read's backlog, or a flood)
     error: str | None = None
 
 
@@ -98,7 +101,7 @@ class PollRound:
 class _Prepared:
     entry: FeedEntry
     article: ParsedArticle
-    backlog: bool
+    held_back: str | None  # why the story is stored but not posted, if it is not
     known: bool  # the feed showed this entry before: changes to it are edits
 
 
@@ -123,25 +126,46 @@ class FeedPoller:
         interval: int = 300,
         default_feeds: Sequence[str] = (),
         concurrency: int = 4,
-        feed_timeout: float = 120.0,
+        feed_timeout: float = 30.0,
         page_fetches_per_feed: int = 10,
+        posts_per_read: int = DEFAULT_POSTS_PER_FEED_READ,
         hooks: Sequence[AfterStore] | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """``hooks`` replaces the standard ``feed_hooks`` (tests choose their own)."""
+        """``hooks`` replaces the standard ``feed_hooks`` (tests choose their own).
+
+        ``concurrency`` feeds of the operator's are read at once, and as many of servers'
+        own, at most ``SERVER_FEEDS_AT_ONCE`` of one server: a server's slow feeds can
+        hold up neither the global news nor another server's.
+        """
         self._conn = conn
         self._fetcher = fetcher
         self._interval = interval
         self._default_feeds = tuple(default_feeds)
         self._seeded = False
-        self._limit = asyncio.Semaphore(concurrency)
+        self._global_slots = asyncio.Semaphore(concurrency)
+        self._server_slots = asyncio.Semaphore(concurrency)
+        self._slots_of_server: dict[int, asyncio.Semaphore] = {}
+        self._posts_per_read = posts_per_read
         self._feed_timeout = feed_timeout
         self._page_fetches = page_fetches_per_feed
         self._hooks = list(hooks) if hooks is not None else None
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rng = rng or random.Random()
         self._store_lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(
+        cls, conn: aiosqlite.Connection, fetcher: SafeFetcher, settings: Settings
+    ) -> FeedPoller:
+        return cls(
+            conn,
+            fetcher,
+            interval=settings.poll_interval,
+            default_feeds=settings.feeds,
+            posts_per_read=settings.posts_per_feed_read,
+        )
 
     async def poll_due(self) -> PollRound:
         """Poll every feed whose time has come."""
@@ -164,7 +188,13 @@ class FeedPoller:
         hooks = await self._standard_hooks()
 
         async def limited(feed: Feed) -> FeedReport | _Read:
-            async with self._limit:
+            if feed.guild_id is None:
+                async with self._global_slots:
+                    return await self._read(feed)
+            own = self._slots_of_server.setdefault(
+                feed.guild_id, asyncio.Semaphore(SERVER_FEEDS_AT_ONCE)
+            )
+            async with own, self._server_slots:
                 return await self._read(feed)
 
         tasks = [asyncio.ensure_future(limited(feed)) for feed in feeds]
@@ -186,6 +216,10 @@ class FeedPoller:
         finally:
             for task in tasks:
                 task.cancel()
+            # Servers with no feed waiting keep no semaphore.
+            self._slots_of_server = {
+                guild: slots for guild, slots in self._slots_of_server.items() if slots.locked()
+            }
         return PollRound([reports[task] for task in tasks])
 
     async def _standard_hooks(self) -> list[AfterStore]:
@@ -292,26 +326,42 @@ class FeedPoller:
         return done
 
     async def _prepare(self, feed: Feed, parsed: ParsedFeed, pages_until: float) -> list[_Prepared]:
-        """New and edited entries as articles, reading article pages for teaser-only ones."""
+        """New and edited entries as articles of the feed's owner, reading article pages for
+        teaser-only ones. A first read posts only the newest ``BACKLOG_POSTS`` entries, a
+        later one the newest ``posts_per_read`` new ones: the rest are held back."""
         seen = await seen_entries(self._conn, feed.id)
         first_poll = feed.primed_at is None
         source = parsed.title or feed.name
         prepared: list[_Prepared] = []
         keys: set[str] = set()
         pages_left = self._page_fetches
-        for index, entry in enumerate(parsed.entries):
+        posts_left = (
+            min(BACKLOG_POSTS, self._posts_per_read) if first_poll else self._posts_per_read
+        )
+        for entry in parsed.entries:
             if entry.key in keys or seen.get(entry.key) == entry.fingerprint:
                 continue
             keys.add(entry.key)
-            # The backlog is kept for search but never posted, so its pages are not read.
-            backlog = first_poll and index >= BACKLOG_POSTS
+            known = entry.key in seen
+            held_back = None
+            if not known:
+                if posts_left > 0:
+                    posts_left -= 1
+                elif first_poll:
+                    held_back = HELD_BACK_BACKLOG
+                else:
+                    held_back = (
+                        f"flood: more than {self._posts_per_read} new stories "
+                        "in one read of this feed"
+                    )
+            # Stories held back are kept for search but never posted, so their pages are
+            # not read.
             text = None
-            if entry.needs_page and not backlog and pages_left > 0 and entry.link:
+            if entry.needs_page and held_back is None and pages_left > 0 and entry.link:
                 pages_left -= 1
                 text = await self._read_page(entry.link, pages_until)
-            prepared.append(
-                _Prepared(entry, entry.article(source, text), backlog, entry.key in seen)
-            )
+            article = replace(entry.article(source, text), guild_id=feed.guild_id)
+            prepared.append(_Prepared(entry, article, held_back, known))
         return prepared
 
     async def _read_page(self, url: str, until: float) -> str | None:
@@ -338,13 +388,18 @@ class FeedPoller:
 
         async def note_entry(conn: aiosqlite.Connection, result: StoreResult) -> None:
             # Runs first in the storing transaction, so deliveries can see which feed
-            # carried the story and whether it came with the backlog.
-            await record_feed_entry(conn, feed.id, entry, result.article.id, backlog=item.backlog)
+            # carried the story and whether its post is held back.
+            await record_feed_entry(
+                conn, feed.id, entry, result.article.id, held_back=item.held_back
+            )
 
         article = item.article
         same = await self._same_story(feed, item)
         if same is not None:
-            if len(article.body) <= same.body_length or not (same.url or same.guid):
+            foreign = same.guild_id != feed.guild_id
+            if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
+                # Another owner's story (a server's feed copying a global one) is never
+                # touched: the server already sees it, so this copy is only noted.
                 await self._note_only(feed, item, same.id)
                 report.duplicates += 1
                 return
@@ -353,7 +408,7 @@ class FeedPoller:
         result = await ingest_article(self._conn, article, [note_entry, *hooks])
         if result.created:
             report.created.append(result.article)
-            report.backlog += item.backlog
+            report.backlog += item.held_back is not None
         elif result.updated:
             report.updated.append(result.article)
         else:
@@ -361,35 +416,42 @@ class FeedPoller:
             report.unchanged += 1
 
     async def _same_story(self, feed: Feed, item: _Prepared) -> RecentStory | None:
-        """The stored story this entry is another copy of, when another source has it.
+        """The stored story this entry is another copy of, among those the feed's owner can
+        see: its own and, for a server's feed, the global ones.
 
         An entry this feed showed before is the feed's own story, and new words in it are an
-        edit, stored as they are. Otherwise a stored story with the same URL or GUID, or a
+        edit, stored as they are. Otherwise a visible story with the same URL or GUID, or a
         story another source carried under the same link or a near-identical headline in
-        the last few days, is the same news: the caller keeps whichever copy is richer.
+        the last few days, is the same news: the caller keeps whichever copy is richer when
+        both are the owner's, and never touches another owner's.
         """
         article = item.article
         existing = await find_existing(self._conn, article)
         if existing is not None:
             if item.known or existing.content_hash == content_hash(article.title, article.body):
                 return None
-            return RecentStory(
-                existing.id, existing.title, len(existing.body), existing.url, existing.guid
-            )
-        if article.url and (linked := await story_for_link(self._conn, article.url)):
+            return _recent(existing)
+        if feed.guild_id is not None:
+            everyones = await find_existing(self._conn, replace(article, guild_id=None))
+            if everyones is not None:
+                return _recent(everyones)
+        viewer = feed.guild_id
+        if article.url and (linked := await story_for_link(self._conn, article.url, viewer=viewer)):
             return linked
         moment = datetime.fromisoformat(article.published_at) if article.published_at else None
         since = (moment or self._clock()) - SAME_STORY_WINDOW
         # A feed's own stories are never merged by title: one site reuses headline shapes
         # ("Qualifying: Monaco") for different stories.
-        candidates = await recent_stories(self._conn, iso(since), other_than_feed=feed.id)
+        candidates = await recent_stories(
+            self._conn, iso(since), other_than_feed=feed.id, viewer=viewer
+        )
         same_id = matching_headline(article.title, {s.id: s.title for s in candidates})
         return next((s for s in candidates if s.id == same_id), None)
 
     async def _note_only(self, feed: Feed, item: _Prepared, article_id: int) -> None:
         async with transaction(self._conn):
             await record_feed_entry(
-                self._conn, feed.id, item.entry, article_id, backlog=item.backlog
+                self._conn, feed.id, item.entry, article_id, held_back=item.held_back
             )
 
     def _next_poll(self, delay: float) -> str:
@@ -434,11 +496,20 @@ class FeedPoller:
         return FeedReport(feed, "failed", next_poll_at, error=error)
 
 
+def _recent(article: Article) -> RecentStory:
+    return RecentStory(
+        article.id,
+        article.title,
+        len(article.body),
+        article.url,
+        article.guid,
+        article.guild_id,
+    )
+
+
 @asynccontextmanager
 async def open_poller(conn: aiosqlite.Connection, settings: Settings) -> AsyncIterator[FeedPoller]:
     """A poller configured from settings, with its HTTP session open for its lifetime."""
     policy = AddressPolicy.from_settings(settings.allow_private_feeds)
     async with SafeFetcher(policy) as fetcher:
-        yield FeedPoller(
-            conn, fetcher, interval=settings.poll_interval, default_feeds=settings.feeds
-        )
+        yield FeedPoller.from_settings(conn, fetcher, settings)

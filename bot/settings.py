@@ -23,6 +23,10 @@ DEFAULT_FEEDS: tuple[str, ...] = (
     "https://www.the-race.com/formula-1/feed/",
 )
 
+# New stories one read of a feed may post; the rest are stored and skipped, so no feed can
+# flood a channel.
+DEFAULT_POSTS_PER_FEED_READ = 5
+
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -41,6 +45,7 @@ class Settings:
     dev_guild: int | None = None
     poll_interval: int = 300
     allow_private_feeds: bool = False
+    posts_per_feed_read: int = DEFAULT_POSTS_PER_FEED_READ
 
     def with_database(self, path: str | Path) -> Settings:
         return replace(self, database=Path(path))
@@ -110,6 +115,9 @@ def settings_from_mapping(values: Mapping[str, str | None]) -> Settings:
     if (raw := get("PADDOCK_POLL_INTERVAL")) is not None and raw.strip():
         interval = _parse_int("PADDOCK_POLL_INTERVAL", raw, minimum=30, maximum=86_400)
         settings = replace(settings, poll_interval=interval)
+    if (raw := get("PADDOCK_POSTS_PER_FEED_READ")) is not None and raw.strip():
+        posts = _parse_int("PADDOCK_POSTS_PER_FEED_READ", raw, minimum=1, maximum=100)
+        settings = replace(settings, posts_per_feed_read=posts)
     if (raw := get("PADDOCK_ALLOW_PRIVATE_FEEDS")) is not None:
         allow = _parse_bool("PADDOCK_ALLOW_PRIVATE_FEEDS", raw)
         settings = replace(settings, allow_private_feeds=allow)

@@ -42,14 +42,22 @@ class LatestStories:
 
 
 async def latest_stories(
-    conn: aiosqlite.Connection, count: int, subject: Subject | None = None
+    conn: aiosqlite.Connection,
+    count: int,
+    subject: Subject | None = None,
+    *,
+    viewer: int | None = None,
 ) -> LatestStories:
+    """The newest stories (about ``subject``) that ``viewer`` may see: a server sees the
+    global stories and its own; None (direct messages, the command line) the global ones."""
     count = max(1, min(count, MAX_LATEST))
     if subject is None:
-        return LatestStories(await latest_articles(conn, count), None)
+        return LatestStories(await latest_articles(conn, count, viewer=viewer), None)
     if subject.mention_id is not None:
-        return LatestStories(await latest_about(conn, subject.mention_id, count), subject)
-    return LatestStories(await latest_mentioning(conn, subject.phrases, count), subject)
+        stories = await latest_about(conn, subject.mention_id, count, viewer=viewer)
+        return LatestStories(stories, subject)
+    stories = await latest_mentioning(conn, subject.phrases, count, viewer=viewer)
+    return LatestStories(stories, subject)
 
 
 def team_subject(query: str) -> Subject | None:
@@ -67,8 +75,11 @@ def words_subject(query: str) -> Subject | None:
     return Subject("words", " ".join(words), (" ".join(words),))
 
 
-async def find_stories(conn: aiosqlite.Connection, words: str) -> list[Article]:
-    return await search_articles(conn, words, MAX_MATCHES)
+async def find_stories(
+    conn: aiosqlite.Connection, words: str, *, viewer: int | None = None
+) -> list[Article]:
+    """The best matches for ``words`` that ``viewer`` may see (``latest_stories``)."""
+    return await search_articles(conn, words, MAX_MATCHES, viewer=viewer)
 
 
 def page_body(body: str, page_chars: int = 3500) -> list[str]:

@@ -109,10 +109,7 @@ class AutoPost(commands.Cog):
     def __init__(self, bot: PaddockBot) -> None:
         self.bot = bot
         self.worker = DeliveryWorker(bot.db, DiscordSender(bot))
-        settings = bot.settings
-        self.poller = FeedPoller(
-            bot.db, bot.fetcher, interval=settings.poll_interval, default_feeds=settings.feeds
-        )
+        self.poller = FeedPoller.from_settings(bot.db, bot.fetcher, bot.settings)
 
     async def cog_load(self) -> None:
         self.poll_feeds.change_interval(seconds=min(60, self.bot.settings.poll_interval))

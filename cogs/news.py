@@ -110,7 +110,7 @@ class News(commands.Cog):
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         subject = await self._subject(about) if about else None
-        result = await latest_stories(self.bot.db, count, subject)
+        result = await latest_stories(self.bot.db, count, subject, viewer=interaction.guild_id)
         if not result.articles:
             if subject:
                 text = f"No stories about {safe(subject.label)} yet."
@@ -143,7 +143,7 @@ class News(commands.Cog):
     async def story(
         self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 200]
     ) -> None:
-        matches = await find_stories(self.bot.db, words)
+        matches = await find_stories(self.bot.db, words, viewer=interaction.guild_id)
         if not matches:
             await interaction.response.send_message(
                 embed=notice_embed(

@@ -142,22 +142,22 @@ class People(commands.Cog):
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         who = self.bot.people.resolve_one(person)
-        quotes = await self.bot.people.quotes(self.bot.db, who, about)
+        quotes = await self.bot.people.quotes(self.bot.db, who, about, viewer=interaction.guild_id)
         if not quotes:
             await interaction.response.send_message(
-                embed=await self._no_quotes(who, about), ephemeral=True
+                embed=await self._no_quotes(who, about, interaction.guild_id), ephemeral=True
             )
             return
         view = QuoteView(interaction.user.id, self.bot, who, quotes)
         await view.send(interaction, embed=quote_embed(who, quotes[0]))
 
-    async def _no_quotes(self, who: Person, about: str | None) -> discord.Embed:
+    async def _no_quotes(self, who: Person, about: str | None, viewer: int | None) -> discord.Embed:
         name = safe(who.name)
         if about:
             text = f"I have no quotes from {name} about '{safe(' '.join(about.split()), 60)}'."
         else:
             text = f"I have no quotes from {name} yet."
-        profile = await self.bot.people.profile(self.bot.db, who)
+        profile = await self.bot.people.profile(self.bot.db, who, viewer=viewer)
         if profile.stories:
             titles = "\n".join(f"• {safe(a.title, 150)}" for a in profile.stories)
             text += f"\n\nTheir latest stories:\n{titles}"
@@ -169,7 +169,7 @@ class People(commands.Cog):
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
         who = self.bot.people.resolve_one(name)
-        profile = await self.bot.people.profile(self.bot.db, who)
+        profile = await self.bot.people.profile(self.bot.db, who, viewer=interaction.guild_id)
         await interaction.response.send_message(embed=profile_embed(who, profile))
 
     quote.autocomplete("person")(person_autocomplete)

@@ -15,7 +15,7 @@ from storage.db import newest_first, newest_id
 
 _COLUMNS = (
     "id, url, guid, source, title, author, published_at, fetched_at, summary, body, tags, "
-    "content_hash, updated_at"
+    "content_hash, updated_at, guild_id"
 )
 COLUMNS_OF_A = ", ".join(f"a.{column.strip()}" for column in _COLUMNS.split(","))
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -36,6 +36,14 @@ _counted_shares: weakref.WeakKeyDictionary[aiosqlite.Connection, dict[str, tuple
 )
 # Matches, newest stored first, among which "latest mentioning" sorts by date.
 _RECENT_MATCHES = 500
+# The stories a viewer must not see: every other server's own (one parameter, the viewing
+# server's id, 0 in direct messages). Servers' stories are few, and an index holds them.
+HIDDEN_FROM_VIEWER = "SELECT id FROM articles WHERE guild_id != 0 AND guild_id != ?"
+
+
+def owner_key(guild_id: int | None) -> int:
+    """How the database spells a story's owner: 0 for everyone, else the server's id."""
+    return guild_id or 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +77,28 @@ def article_from_row(row: aiosqlite.Row) -> Article:
         tags=tuple(json.loads(row["tags"] or "[]")),
         content_hash=row["content_hash"],
         updated_at=row["updated_at"],
+        guild_id=row["guild_id"] or None,
     )
 
 
+def _clamped_date(published_at: str | None, now: str) -> str | None:
+    """A date in the future is a feed's mistake or a trick to stay on top of /latest: the
+    story is taken as published when Paddock first saw it."""
+    if published_at is not None and published_at > now:
+        return now
+    return published_at
+
+
 async def find_existing(conn: aiosqlite.Connection, parsed: ParsedArticle) -> Article | None:
-    """The stored copy of this story: same URL, same GUID or the same words."""
+    """The stored copy of this story among its owner's: same URL, same GUID or the same
+    words. Another owner's copy is never it: a server's feed cannot reach other stories."""
     digest = content_hash(parsed.title, parsed.body)
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM articles "  # noqa: S608 - column list is a constant
-        "WHERE content_hash = ? OR (url IS NOT NULL AND url = ?) "
-        "OR (guid IS NOT NULL AND guid = ?) "
+        "WHERE guild_id = ? AND (content_hash = ? OR (url IS NOT NULL AND url = ?) "
+        "OR (guid IS NOT NULL AND guid = ?)) "
         "ORDER BY content_hash = ? DESC LIMIT 1",
-        (digest, parsed.url, parsed.guid, digest),
+        (owner_key(parsed.guild_id), digest, parsed.url, parsed.guid, digest),
     ) as cursor:
         row = await cursor.fetchone()
     return article_from_row(row) if row else None
@@ -112,24 +130,27 @@ async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> St
                 now,
                 parsed.url,
                 parsed.guid,
-                parsed.published_at,
+                _clamped_date(parsed.published_at, now),
                 existing.id,
             ),
         )
         updated = await get_article(conn, existing.id)
         assert updated is not None
         return StoreResult(updated, created=False, updated=True)
+    now = utc_now()
     cursor = await conn.execute(
-        "INSERT INTO articles (url, guid, source, title, author, published_at, fetched_at, "
-        "summary, body, tags, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (guild_id, url, guid, source, title, author, published_at, "
+        "fetched_at, summary, body, tags, content_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
+            owner_key(parsed.guild_id),
             parsed.url,
             parsed.guid,
             parsed.source,
             parsed.title,
             parsed.author,
-            parsed.published_at,
-            utc_now(),
+            _clamped_date(parsed.published_at, now),
+            now,
             parsed.summary,
             parsed.body,
             json.dumps(list(parsed.tags)),
@@ -172,19 +193,20 @@ async def store_articles(
     fresh: list[int] = []
     later: list[int] = []
     for position, (parsed, digest) in enumerate(zip(batch, digests, strict=True)):
+        owner = owner_key(parsed.guild_id)
         if (
-            digest in known_hashes
-            or (parsed.url is not None and parsed.url in known_urls)
-            or (parsed.guid is not None and parsed.guid in known_guids)
+            (owner, digest) in known_hashes
+            or (parsed.url is not None and (owner, parsed.url) in known_urls)
+            or (parsed.guid is not None and (owner, parsed.guid) in known_guids)
         ):
             later.append(position)
             continue
         fresh.append(position)
-        known_hashes.add(digest)
+        known_hashes.add((owner, digest))
         if parsed.url is not None:
-            known_urls.add(parsed.url)
+            known_urls.add((owner, parsed.url))
         if parsed.guid is not None:
-            known_guids.add(parsed.guid)
+            known_guids.add((owner, parsed.guid))
     results: list[StoreResult | None] = [None] * len(batch)
     if fresh:
         # Inside the write transaction nobody else can take these ids.
@@ -202,15 +224,17 @@ async def store_articles(
                 url=parsed.url,
                 guid=parsed.guid,
                 source=parsed.source,
-                published_at=parsed.published_at,
+                published_at=_clamped_date(parsed.published_at, now),
                 fetched_at=now,
                 summary=parsed.summary,
                 content_hash=digests[position],
+                guild_id=parsed.guild_id or None,
             )
             results[position] = StoreResult(article, created=True, updated=False)
             rows.append(
                 (
                     article.id,
+                    owner_key(article.guild_id),
                     article.url,
                     article.guid,
                     article.source,
@@ -225,12 +249,12 @@ async def store_articles(
                 )
             )
         await conn.executemany(
-            "INSERT INTO articles (id, url, guid, source, title, author, published_at, "
+            "INSERT INTO articles (id, guild_id, url, guid, source, title, author, published_at, "
             "fetched_at, summary, body, tags, content_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        await _index_articles(conn, [(row[0], row[4], row[9]) for row in rows])
+        await _index_articles(conn, [(row[0], row[5], row[10]) for row in rows])
     for position in later:
         results[position] = await store_article(conn, batch[position])
     return [result for result in results if result is not None]
@@ -238,11 +262,12 @@ async def store_articles(
 
 async def _stored_keys(
     conn: aiosqlite.Connection, batch: Sequence[ParsedArticle], digests: Sequence[str]
-) -> tuple[set[str], set[str], set[str]]:
-    """The hashes, URLs and GUIDs of stored stories that share any with ``batch``."""
-    hashes: set[str] = set()
-    urls: set[str] = set()
-    guids: set[str] = set()
+) -> tuple[set[tuple[int, str]], set[tuple[int, str]], set[tuple[int, str]]]:
+    """The (owner, hash), (owner, URL) and (owner, GUID) pairs of stored stories that share
+    any hash, URL or GUID with ``batch``."""
+    hashes: set[tuple[int, str]] = set()
+    urls: set[tuple[int, str]] = set()
+    guids: set[tuple[int, str]] = set()
     for first in range(0, len(batch), _KEYS_PER_QUERY):
         part = batch[first : first + _KEYS_PER_QUERY]
         wanted_hashes = list(digests[first : first + _KEYS_PER_QUERY])
@@ -254,11 +279,12 @@ async def _stored_keys(
         # One trip to the database thread instead of a cursor's three: each trip costs tens
         # of microseconds of CPU between the two threads.
         for row in await conn.execute_fetchall(sql, params):
-            hashes.add(row[0])
+            owner = row[3]
+            hashes.add((owner, row[0]))
             if row[1] is not None:
-                urls.add(row[1])
+                urls.add((owner, row[1]))
             if row[2] is not None:
-                guids.add(row[2])
+                guids.add((owner, row[2]))
     return hashes, urls, guids
 
 
@@ -276,7 +302,7 @@ def _stored_keys_query(
     where = " OR ".join(f"{column} IN ({_marks(values)})" for column, values in wanted)
     params = tuple(value for _, values in wanted for value in values)
     # Columns are constants and values placeholders.
-    return f"SELECT content_hash, url, guid FROM articles WHERE {where}", params  # noqa: S608
+    return f"SELECT content_hash, url, guid, guild_id FROM articles WHERE {where}", params  # noqa: S608
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -293,12 +319,27 @@ async def get_article(conn: aiosqlite.Connection, article_id: int) -> Article | 
 
 
 async def latest_articles(
-    conn: aiosqlite.Connection, limit: int = 5, offset: int = 0
+    conn: aiosqlite.Connection, limit: int = 5, offset: int = 0, *, viewer: int | None = None
 ) -> list[Article]:
+    """The newest stories ``viewer`` (a server's id; None in direct messages) may see: the
+    global ones and, in a server, its own. Each part is read newest first from its own
+    index, so other servers' stories cost nothing here."""
+    wanted = limit + offset
+    dated = f"{_COLUMNS}, coalesce(published_at, fetched_at) AS dated"
+    own = ""
+    params: tuple[object, ...] = (wanted,)
+    if viewer:
+        own = (
+            f"UNION ALL SELECT * FROM (SELECT {dated} FROM articles "  # noqa: S608
+            "WHERE guild_id != 0 AND guild_id = ? "
+            "ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?) "
+        )
+        params += (viewer, wanted)
     async with conn.execute(
-        f"SELECT {_COLUMNS} FROM articles "  # noqa: S608 - constant columns
-        "ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ? OFFSET ?",
-        (limit, offset),
+        f"SELECT * FROM (SELECT {dated} FROM articles WHERE guild_id = 0 "  # noqa: S608
+        "ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?) "
+        f"{own}ORDER BY dated DESC, id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
     ) as cursor:
         return [article_from_row(row) for row in await cursor.fetchall()]
 
@@ -380,8 +421,11 @@ async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> st
     return _quoted([term for term in terms if term not in common]) if common else None
 
 
-async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5) -> list[Article]:
-    """Best matches for ``words``: every word first, then any word; BM25 with recency ties.
+async def search_articles(
+    conn: aiosqlite.Connection, words: str, limit: int = 5, *, viewer: int | None = None
+) -> list[Article]:
+    """Best matches for ``words`` among the stories ``viewer`` may see (``latest_articles``):
+    every word first, then any word; BM25 with recency ties.
 
     Ranking costs time for every story that matches, so the most recently stored stories
     are ranked first (``storage.db.newest_first`` over ``_SEARCH_WINDOWS``). An every-word
@@ -403,10 +447,10 @@ async def search_articles(conn: aiosqlite.Connection, words: str, limit: int = 5
             # ORDER BY would read every matching story's row to sort on its date. With
             # words left out of the ranking, the full query narrows what is ranked ("+rowid"
             # keeps it a filter on the ranked rows, not a lookup for each of its matches).
-            narrow = ""
-            params: tuple[object, ...] = (rank_by, after)
+            narrow = f"AND +rowid NOT IN ({HIDDEN_FROM_VIEWER}) "
+            params: tuple[object, ...] = (rank_by, after, owner_key(viewer))
             if rank_by != query:
-                narrow = (
+                narrow += (
                     "AND +rowid IN (SELECT rowid FROM articles_fts "
                     "WHERE articles_fts MATCH ? AND rowid > ?) "
                 )
@@ -458,9 +502,10 @@ def fts_phrases(phrases: Sequence[str]) -> str | None:
 
 
 async def latest_mentioning(
-    conn: aiosqlite.Connection, phrases: Sequence[str], limit: int = 5
+    conn: aiosqlite.Connection, phrases: Sequence[str], limit: int = 5, *, viewer: int | None = None
 ) -> list[Article]:
-    """Newest stories containing any of the phrases (words a fan typed).
+    """Newest stories ``viewer`` may see (``latest_articles``) containing any of the phrases
+    (words a fan typed).
 
     Sorting every match by date costs time for each of them, and common words match tens of
     thousands of stories; FTS5 hands out matches newest-stored first at no such cost, so the
@@ -474,9 +519,9 @@ async def latest_mentioning(
     async with conn.execute(
         f"SELECT {COLUMNS_OF_A} FROM ("  # noqa: S608 - constant columns
         "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ? "
-        "ORDER BY rowid DESC LIMIT ?"
+        f"AND rowid NOT IN ({HIDDEN_FROM_VIEWER}) ORDER BY rowid DESC LIMIT ?"
         ") AS recent JOIN articles AS a ON a.id = recent.id "
         "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT ?",
-        (query, _RECENT_MATCHES, limit),
+        (query, owner_key(viewer), _RECENT_MATCHES, limit),
     ) as cursor:
         return [article_from_row(row) for row in await cursor.fetchall()]

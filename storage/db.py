@@ -61,6 +61,9 @@ async def _apply_migrations(conn: aiosqlite.Connection) -> int:
             f"the database is at schema version {current}, newer than this Paddock "
             f"({len(migrations)}); upgrade Paddock to use it"
         )
+    # A migration that rebuilds a table drops the old one, and with foreign keys on that
+    # would delete every row referring to it. They are checked before each commit instead.
+    await conn.execute("PRAGMA foreign_keys = OFF")
     for migration in migrations[current:]:
         # executescript would commit on its own; run statement by statement inside one
         # explicit transaction instead so a broken migration rolls back whole.
@@ -68,11 +71,17 @@ async def _apply_migrations(conn: aiosqlite.Connection) -> int:
         try:
             for statement in _split_statements(migration.sql):
                 await conn.execute(statement)
+            broken = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            if broken:
+                raise DatabaseError(
+                    f"migration {migration.name} left {len(broken)} rows pointing nowhere"
+                )
             await conn.execute(f"PRAGMA user_version = {migration.version}")
             await conn.commit()
         except BaseException:
             await conn.rollback()
             raise
+    await conn.execute("PRAGMA foreign_keys = ON")
     return len(migrations)
 
 
@@ -107,7 +116,6 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     try:
         await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await _apply_migrations(conn)

@@ -99,18 +99,31 @@ async def mark_for_edit(conn: aiosqlite.Connection, article_id: int) -> int:
     return cursor.rowcount
 
 
-async def recent_titles_elsewhere(
-    conn: aiosqlite.Connection, since: str, *, source: str, other_than: int
-) -> dict[int, str]:
-    """Titles of stories from sources other than ``source`` posted or queued since ``since``."""
+@dataclass(frozen=True, slots=True)
+class PostedStory:
+    """A story posted or on its way somewhere, to tell a copy of it from new news."""
+
+    id: int
+    title: str
+    url: str | None
+    guild_id: int | None  # whose story it is: None for everyone's, else one server's
+
+
+async def recent_posted_elsewhere(
+    conn: aiosqlite.Connection, since: str, *, source: str, url: str | None, other_than: int
+) -> list[PostedStory]:
+    """Stories posted or queued since ``since``, from sources other than ``source`` or
+    under the same ``url``, of any owner: the caller keeps what each server may see."""
     async with conn.execute(
-        "SELECT a.id, a.title FROM articles AS a "
-        "WHERE a.fetched_at >= ? AND a.source != ? AND a.id != ? AND EXISTS "
+        "SELECT a.id, a.title, a.url, a.guild_id FROM articles AS a "
+        "WHERE a.fetched_at >= ? AND (a.source != ? OR a.url = ?) AND a.id != ? AND EXISTS "
         "(SELECT 1 FROM deliveries AS d WHERE d.article_id = a.id "
         "AND d.status IN ('pending', 'sending', 'sent')) ORDER BY a.id DESC LIMIT 2000",
-        (since, source, other_than),
+        (since, source, url, other_than),
     ) as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+        return [
+            PostedStory(row[0], row[1], row[2], row[3] or None) for row in await cursor.fetchall()
+        ]
 
 
 async def channels_with_story(conn: aiosqlite.Connection, article_id: int) -> set[int]:

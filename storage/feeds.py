@@ -10,30 +10,31 @@ import aiosqlite
 
 from bot.articles import utc_now
 from bot.urls import host_of
+from storage.articles import owner_key
 from storage.db import transaction
 
 if TYPE_CHECKING:
     from bot.feeds import FeedEntry
 
 _FEED_COLUMNS = (
-    "f.id, f.url, f.title, f.is_global, f.interval_seconds, f.added_at, f.etag, "
+    "f.id, f.url, f.title, f.guild_id, f.active, f.interval_seconds, f.added_at, f.etag, "
     "f.last_modified, f.primed_at, f.last_polled_at, f.last_success_at, f.last_error, "
-    "f.last_error_at, f.failures, f.next_poll_at, "
-    "(SELECT group_concat(g.guild_id) FROM guild_feeds AS g WHERE g.feed_id = f.id) AS guilds"
+    "f.last_error_at, f.failures, f.next_poll_at"
 )
-# A feed is read while its stories have somewhere to go.
-_ACTIVE = "(f.is_global = 1 OR EXISTS (SELECT 1 FROM guild_feeds AS g WHERE g.feed_id = f.id))"
 
 
 @dataclass(frozen=True, slots=True)
 class Feed:
+    """A feed and whose it is: everyone's (``guild_id`` None, the operator's) or one
+    server's, whose stories only that server ever sees."""
+
     id: int
     url: str
     title: str
-    is_global: bool
-    guild_ids: tuple[int, ...]
+    guild_id: int | None
     interval_seconds: int | None
     added_at: str
+    active: bool = True
     etag: str | None = None
     last_modified: str | None = None
     primed_at: str | None = None  # first successful poll; None means the backlog is unread
@@ -48,15 +49,22 @@ class Feed:
     def name(self) -> str:
         return self.title or host_of(self.url)
 
+    @property
+    def is_global(self) -> bool:
+        return self.guild_id is None
+
 
 @dataclass(frozen=True, slots=True)
 class EntryOrigin:
-    """A feed that carried a story, and whether it came with the feed's backlog."""
+    """A feed that carried a story, and why its post is held back, if it is."""
 
     feed_id: int
-    is_global: bool
-    guild_ids: tuple[int, ...]
-    backlog: bool
+    guild_id: int | None
+    held_back: str | None  # e.g. the feed's backlog on its first read
+
+    @property
+    def backlog(self) -> bool:
+        return self.held_back is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +76,16 @@ class RecentStory:
     body_length: int
     url: str | None
     guid: str | None
+    guild_id: int | None = None  # whose story it is, as ``Feed.guild_id``
 
 
 def _feed(row: aiosqlite.Row) -> Feed:
-    guilds = row["guilds"]
     return Feed(
         id=row["id"],
         url=row["url"],
         title=row["title"],
-        is_global=bool(row["is_global"]),
-        guild_ids=tuple(sorted(int(g) for g in guilds.split(","))) if guilds else (),
+        guild_id=row["guild_id"] or None,
+        active=bool(row["active"]),
         interval_seconds=row["interval_seconds"],
         added_at=row["added_at"],
         etag=row["etag"],
@@ -92,10 +100,18 @@ def _feed(row: aiosqlite.Row) -> Feed:
     )
 
 
-async def get_feed(conn: aiosqlite.Connection, url: str) -> Feed | None:
+def _recent_story(row: aiosqlite.Row) -> RecentStory:
+    return RecentStory(row[0], row[1], row[2], row[3], row[4], row[5] or None)
+
+
+async def get_feed(
+    conn: aiosqlite.Connection, url: str, *, guild_id: int | None = None
+) -> Feed | None:
+    """The global feed at ``url``, or with ``guild_id`` that server's own."""
     async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.url = ?",  # noqa: S608 - constant
-        (url,),
+        f"SELECT {_FEED_COLUMNS} FROM feeds AS f "  # noqa: S608 - constant
+        "WHERE f.url = ? AND f.guild_id = ?",
+        (url, owner_key(guild_id)),
     ) as cursor:
         row = await cursor.fetchone()
     return _feed(row) if row else None
@@ -104,8 +120,8 @@ async def get_feed(conn: aiosqlite.Connection, url: str) -> Feed | None:
 async def active_feeds(conn: aiosqlite.Connection) -> list[Feed]:
     """Every feed being read, global ones first."""
     async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE {_ACTIVE} "  # noqa: S608 - constant
-        "ORDER BY f.is_global DESC, f.id"
+        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.active = 1 "  # noqa: S608 - constant
+        "ORDER BY f.guild_id != 0, f.id"
     ) as cursor:
         return [_feed(row) for row in await cursor.fetchall()]
 
@@ -113,7 +129,7 @@ async def active_feeds(conn: aiosqlite.Connection) -> list[Feed]:
 async def due_feeds(conn: aiosqlite.Connection, now: str) -> list[Feed]:
     """Feeds being read whose next poll time has come (or that were never polled)."""
     async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE {_ACTIVE} "  # noqa: S608 - constant
+        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.active = 1 "  # noqa: S608 - constant
         "AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?) ORDER BY f.next_poll_at, f.id",
         (now,),
     ) as cursor:
@@ -126,91 +142,85 @@ async def feed_statuses(conn: aiosqlite.Connection, guild_id: int | None = None)
         return await active_feeds(conn)
     async with conn.execute(
         f"SELECT {_FEED_COLUMNS} FROM feeds AS f "  # noqa: S608 - constant
-        "WHERE f.is_global = 1 OR EXISTS "
-        "(SELECT 1 FROM guild_feeds AS g WHERE g.feed_id = f.id AND g.guild_id = ?) "
-        "ORDER BY f.is_global DESC, f.id",
+        "WHERE f.active = 1 AND f.guild_id IN (0, ?) ORDER BY f.guild_id != 0, f.id",
         (guild_id,),
     ) as cursor:
         return [_feed(row) for row in await cursor.fetchall()]
 
 
-async def _ensure_feed(conn: aiosqlite.Connection, url: str, title: str, now: str) -> int:
-    await conn.execute(
-        "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT (url) DO "
-        "UPDATE SET title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END",
-        (url, title, now),
-    )
-    async with conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 async def seed_global_feeds(conn: aiosqlite.Connection, urls: Iterable[str]) -> int:
     """Add the configured default feeds that Paddock has never known; returns how many.
 
-    A default someone removed keeps its row (no longer global), so it stays removed.
+    A default someone removed keeps its row (no longer active), so it stays removed.
     """
     added = 0
     now = utc_now()
     async with transaction(conn):
         for url in urls:
             cursor = await conn.execute(
-                "INSERT INTO feeds (url, is_global, added_at) VALUES (?, 1, ?) "
-                "ON CONFLICT (url) DO NOTHING",
+                "INSERT INTO feeds (guild_id, url, added_at) VALUES (0, ?, ?) "
+                "ON CONFLICT (guild_id, url) DO NOTHING",
                 (url, now),
             )
             added += cursor.rowcount
     return added
 
 
-async def add_global_feed(conn: aiosqlite.Connection, url: str, *, title: str = "") -> bool:
-    """Make ``url`` a feed for every server; False when it already was."""
+async def _activate_feed(
+    conn: aiosqlite.Connection, guild_id: int | None, url: str, title: str
+) -> bool:
+    """Read ``url`` for its owner from now on; False when it already was read."""
+    now = utc_now()
     async with transaction(conn):
-        feed_id = await _ensure_feed(conn, url, title, utc_now())
         cursor = await conn.execute(
-            "UPDATE feeds SET is_global = 1 WHERE id = ? AND is_global = 0", (feed_id,)
+            "INSERT INTO feeds (guild_id, url, title, added_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, url) DO NOTHING",
+            (owner_key(guild_id), url, title, now),
+        )
+        if cursor.rowcount == 1:
+            return True
+        cursor = await conn.execute(
+            "UPDATE feeds SET active = 1, added_at = ?, "
+            "title = CASE WHEN ? != '' THEN ? ELSE title END "
+            "WHERE guild_id = ? AND url = ? AND active = 0",
+            (now, title, title, owner_key(guild_id), url),
         )
         return cursor.rowcount == 1
+
+
+async def _deactivate_feed(conn: aiosqlite.Connection, guild_id: int | None, url: str) -> bool:
+    async with transaction(conn):
+        cursor = await conn.execute(
+            "UPDATE feeds SET active = 0 WHERE guild_id = ? AND url = ? AND active = 1",
+            (owner_key(guild_id), url),
+        )
+        return cursor.rowcount == 1
+
+
+async def add_global_feed(conn: aiosqlite.Connection, url: str, *, title: str = "") -> bool:
+    """Make ``url`` a feed for every server; False when it already was."""
+    return await _activate_feed(conn, None, url, title)
 
 
 async def remove_global_feed(conn: aiosqlite.Connection, url: str) -> bool:
-    async with transaction(conn):
-        cursor = await conn.execute(
-            "UPDATE feeds SET is_global = 0 WHERE url = ? AND is_global = 1", (url,)
-        )
-        return cursor.rowcount == 1
+    return await _deactivate_feed(conn, None, url)
 
 
 async def add_guild_feed(
     conn: aiosqlite.Connection, guild_id: int, url: str, *, title: str = ""
 ) -> bool:
     """Add a feed whose stories go to ``guild_id`` only; False when the server has it."""
-    async with transaction(conn):
-        now = utc_now()
-        feed_id = await _ensure_feed(conn, url, title, now)
-        cursor = await conn.execute(
-            "INSERT INTO guild_feeds (guild_id, feed_id, added_at) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (guild_id, feed_id, now),
-        )
-        return cursor.rowcount == 1
+    return await _activate_feed(conn, guild_id, url, title)
 
 
 async def remove_guild_feed(conn: aiosqlite.Connection, guild_id: int, url: str) -> bool:
-    async with transaction(conn):
-        cursor = await conn.execute(
-            "DELETE FROM guild_feeds WHERE guild_id = ? "
-            "AND feed_id = (SELECT id FROM feeds WHERE url = ?)",
-            (guild_id, url),
-        )
-        return cursor.rowcount == 1
+    return await _deactivate_feed(conn, guild_id, url)
 
 
 async def guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> list[Feed]:
     async with conn.execute(
         f"SELECT {_FEED_COLUMNS} FROM feeds AS f "  # noqa: S608 - constant
-        "JOIN guild_feeds AS own ON own.feed_id = f.id AND own.guild_id = ? ORDER BY own.added_at",
+        "WHERE f.guild_id != 0 AND f.guild_id = ? AND f.active = 1 ORDER BY f.added_at, f.id",
         (guild_id,),
     ) as cursor:
         return [_feed(row) for row in await cursor.fetchall()]
@@ -218,7 +228,8 @@ async def guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> list[Feed]:
 
 async def count_guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> int:
     async with conn.execute(
-        "SELECT count(*) FROM guild_feeds WHERE guild_id = ?", (guild_id,)
+        "SELECT count(*) FROM feeds WHERE guild_id != 0 AND guild_id = ? AND active = 1",
+        (guild_id,),
     ) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else 0
@@ -280,25 +291,35 @@ async def record_feed_entry(
     entry: FeedEntry,
     article_id: int | None,
     *,
-    backlog: bool,
+    held_back: str | None = None,
 ) -> None:
-    """Note an entry as seen. Runs inside the caller's transaction, beside the story."""
+    """Note an entry as seen, and why its story is not posted if it is not (``held_back``).
+    Runs inside the caller's transaction, beside the story."""
     now = utc_now()
     await conn.execute(
         "INSERT INTO feed_entries (feed_id, entry_key, fingerprint, link, article_id, backlog, "
-        "first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "held_back, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (feed_id, entry_key) DO UPDATE SET fingerprint = excluded.fingerprint, "
         "link = excluded.link, article_id = coalesce(excluded.article_id, article_id), "
         "last_seen_at = excluded.last_seen_at",
-        (feed_id, entry.key, entry.fingerprint, entry.link, article_id, int(backlog), now, now),
+        (
+            feed_id,
+            entry.key,
+            entry.fingerprint,
+            entry.link,
+            article_id,
+            int(held_back is not None),
+            held_back,
+            now,
+            now,
+        ),
     )
 
 
 async def entry_origins(conn: aiosqlite.Connection, article_id: int) -> list[EntryOrigin]:
     """The feeds that carried a story; empty for stories that came from files."""
     async with conn.execute(
-        "SELECT f.id, f.is_global, e.backlog, "
-        "(SELECT group_concat(g.guild_id) FROM guild_feeds AS g WHERE g.feed_id = f.id) "
+        "SELECT f.id, f.guild_id, e.held_back, e.backlog "
         "FROM feed_entries AS e JOIN feeds AS f ON f.id = e.feed_id "
         "WHERE e.article_id = ? ORDER BY f.id",
         (article_id,),
@@ -307,34 +328,49 @@ async def entry_origins(conn: aiosqlite.Connection, article_id: int) -> list[Ent
     return [
         EntryOrigin(
             feed_id=row[0],
-            is_global=bool(row[1]),
-            backlog=bool(row[2]),
-            guild_ids=tuple(int(g) for g in row[3].split(",")) if row[3] else (),
+            guild_id=row[1] or None,
+            held_back=row[2] or ("backlog" if row[3] else None),
         )
         for row in rows
     ]
 
 
-async def story_for_link(conn: aiosqlite.Connection, link: str) -> RecentStory | None:
-    """The story any feed carried under ``link``, even as a copy of another site's story."""
+async def story_for_link(
+    conn: aiosqlite.Connection, link: str, *, viewer: int | None
+) -> RecentStory | None:
+    """The story a feed carried under ``link``, even as a copy of another site's story,
+    among those ``viewer`` may see (its own and the global ones; None: global only)."""
     async with conn.execute(
-        "SELECT a.id, a.title, length(a.body), a.url, a.guid FROM feed_entries AS e "
-        "JOIN articles AS a ON a.id = e.article_id WHERE e.link = ? LIMIT 1",
-        (link,),
+        "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "
+        "FROM feed_entries AS e JOIN articles AS a ON a.id = e.article_id "
+        "WHERE e.link = ? AND a.guild_id IN (0, ?) ORDER BY a.guild_id = 0 DESC LIMIT 1",
+        (link, owner_key(viewer)),
     ) as cursor:
         row = await cursor.fetchone()
-    return RecentStory(*row) if row else None
+    return _recent_story(row) if row else None
 
 
 async def recent_stories(
-    conn: aiosqlite.Connection, since: str, *, other_than_feed: int
+    conn: aiosqlite.Connection, since: str, *, other_than_feed: int, viewer: int | None
 ) -> list[RecentStory]:
-    """Stories dated since ``since`` and not carried by ``other_than_feed``."""
-    async with conn.execute(
-        "SELECT a.id, a.title, length(a.body), a.url, a.guid FROM articles AS a "
-        "WHERE coalesce(a.published_at, a.fetched_at) >= ? AND NOT EXISTS "
-        "(SELECT 1 FROM feed_entries AS e WHERE e.article_id = a.id AND e.feed_id = ?) "
-        "ORDER BY a.id DESC LIMIT 2000",
-        (since, other_than_feed),
-    ) as cursor:
-        return [RecentStory(*row) for row in await cursor.fetchall()]
+    """Stories dated since ``since``, not carried by ``other_than_feed``, that ``viewer``
+    may see (as ``story_for_link``). Each owner's stories are read through its date index,
+    so the cost is the window's, never the archive's."""
+    owners = [0] if not viewer else [0, viewer]
+    stories: list[RecentStory] = []
+    for owner in owners:
+        index = "articles_by_date" if owner == 0 else "articles_of_servers"
+        owner_test = "a.guild_id = 0" if owner == 0 else "a.guild_id != 0 AND a.guild_id = ?"
+        params: tuple[object, ...] = (since, other_than_feed)
+        if owner:
+            params = (owner, *params)
+        async with conn.execute(
+            "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "  # noqa: S608
+            f"FROM articles AS a INDEXED BY {index} WHERE {owner_test} "
+            "AND coalesce(a.published_at, a.fetched_at) >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM feed_entries AS e WHERE e.article_id = a.id AND e.feed_id = ?) "
+            "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT 2000",
+            params,
+        ) as cursor:
+            stories += [_recent_story(row) for row in await cursor.fetchall()]
+    return stories

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.articles import Article, article_text
 from bot.mentions import MentionFinder, is_person_subject
-from storage.articles import COLUMNS_OF_A, article_from_row
+from storage.articles import COLUMNS_OF_A, HIDDEN_FROM_VIEWER, article_from_row, owner_key
 from storage.db import transaction
 
 # Stories scanned per transaction when catching up: short write locks, few commits.
@@ -93,13 +93,17 @@ async def mention_counts(conn: aiosqlite.Connection) -> dict[str, int]:
     return {row[0]: row[1] for row in rows if is_person_subject(row[0])}
 
 
-async def latest_about(conn: aiosqlite.Connection, subject: str, limit: int = 5) -> list[Article]:
-    """The newest stories naming ``subject`` (a person id or a ``team:`` id)."""
+async def latest_about(
+    conn: aiosqlite.Connection, subject: str, limit: int = 5, *, viewer: int | None = None
+) -> list[Article]:
+    """The newest stories naming ``subject`` (a person id or a ``team:`` id) that ``viewer``
+    may see (``storage.articles.latest_articles``)."""
     async with conn.execute(
         f"SELECT {COLUMNS_OF_A} FROM article_mentions AS m "  # noqa: S608 - constant columns
         "JOIN articles AS a ON a.id = m.article_id WHERE m.subject = ? "
+        f"AND m.article_id NOT IN ({HIDDEN_FROM_VIEWER}) "
         "ORDER BY m.published DESC, m.article_id DESC LIMIT ?",
-        (subject, limit),
+        (subject, owner_key(viewer), limit),
     ) as cursor:
         return [article_from_row(row) for row in await cursor.fetchall()]
 

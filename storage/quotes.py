@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.articles import fts_query
+from storage.articles import HIDDEN_FROM_VIEWER, fts_query, owner_key
 from storage.db import newest_first, newest_id
 
 _COLUMNS = (
@@ -164,25 +164,31 @@ async def insert_quotes(conn: aiosqlite.Connection, rows: Sequence[QuoteRow]) ->
 
 
 async def quotes_by_person(
-    conn: aiosqlite.Connection, person_id: str, *, about: str | None = None, limit: int = 5
+    conn: aiosqlite.Connection,
+    person_id: str,
+    *,
+    about: str | None = None,
+    limit: int = 5,
+    viewer: int | None = None,
 ) -> list[StoredQuote]:
-    """The person's quotes, newest first; with ``about``, only those containing every word."""
+    """The person's quotes in stories ``viewer`` may see (``storage.articles.latest_articles``),
+    newest first; with ``about``, only those containing every word."""
     query = fts_query(about) if about else None
     if about and query is None:
         return []
     if query is None:
         sql = (
             f"SELECT {_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id "  # noqa: S608
-            "WHERE q.person_id = ? "
+            f"WHERE q.person_id = ? AND q.article_id NOT IN ({HIDDEN_FROM_VIEWER}) "
             "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?"
         )
-        async with conn.execute(sql, (person_id, limit)) as cursor:
+        async with conn.execute(sql, (person_id, owner_key(viewer), limit)) as cursor:
             return [_quote(row) for row in await cursor.fetchall()]
-    return await _quotes_with_words(conn, person_id, query, limit)
+    return await _quotes_with_words(conn, person_id, query, limit, viewer)
 
 
 async def _quotes_with_words(
-    conn: aiosqlite.Connection, person_id: str, query: str, limit: int
+    conn: aiosqlite.Connection, person_id: str, query: str, limit: int, viewer: int | None
 ) -> list[StoredQuote]:
     """The person's quotes with every word, the most recently stored quotes first
     (``storage.db.newest_first``): a common word matches a good share of every quote.
@@ -203,8 +209,9 @@ async def _quotes_with_words(
                 "CROSS JOIN quotes AS q ON q.id = quotes_fts.rowid "
                 "JOIN articles AS a ON a.id = q.article_id "
                 "WHERE quotes_fts MATCH ? AND quotes_fts.rowid > ? AND q.person_id = ? "
+                f"AND q.article_id NOT IN ({HIDDEN_FROM_VIEWER}) "
                 "ORDER BY q.said_at DESC, q.article_id DESC, q.start_offset LIMIT ?",
-                (match, after, person_id, limit),
+                (match, after, person_id, owner_key(viewer), limit),
             )
         )
 

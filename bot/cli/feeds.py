@@ -42,7 +42,7 @@ def _feed_json(feed: Feed) -> dict[str, Any]:
         "url": feed.url,
         "title": feed.title,
         "global": feed.is_global,
-        "guilds": list(feed.guild_ids),
+        "guild_id": feed.guild_id,
         "last_success_at": feed.last_success_at,
         "last_error": feed.last_error,
         "last_error_at": feed.last_error_at,
@@ -74,7 +74,7 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
         print("No feeds. Add one with: paddock feeds add URL")
         return 0
     for feed in feeds:
-        scope = "all servers" if feed.is_global else f"{len(feed.guild_ids)} server(s)"
+        scope = "all servers" if feed.is_global else f"server {feed.guild_id} only"
         print(f"{feed.url}\n    {feed.name} · {scope} · {_health(feed)}")
     return 0
 
