@@ -356,21 +356,29 @@ async def recent_stories(
     """Stories dated since ``since``, not carried by ``other_than_feed``, that ``viewer``
     may see (as ``story_for_link``). Each owner's stories are read through its date index,
     so the cost is the window's, never the archive's."""
-    owners = [0] if not viewer else [0, viewer]
     stories: list[RecentStory] = []
-    for owner in owners:
-        index = "articles_by_date" if owner == 0 else "articles_of_servers"
-        owner_test = "a.guild_id = 0" if owner == 0 else "a.guild_id != 0 AND a.guild_id = ?"
-        params: tuple[object, ...] = (since, other_than_feed)
-        if owner:
-            params = (owner, *params)
-        async with conn.execute(
+    for sql, params in recent_stories_queries(since, other_than_feed, viewer):
+        async with conn.execute(sql, params) as cursor:
+            stories += [_recent_story(row) for row in await cursor.fetchall()]
+    return stories
+
+
+def recent_stories_queries(
+    since: str, other_than_feed: int, viewer: int | None
+) -> list[tuple[str, tuple[object, ...]]]:
+    """The statements ``recent_stories`` runs: one for the global stories and, for a
+    server, one for its own, each named to its index (SQLite refuses it rather than scan)."""
+    parts = [("articles_by_date", "a.guild_id = 0", ())]
+    if viewer:
+        parts.append(("articles_of_servers", "a.guild_id != 0 AND a.guild_id = ?", (viewer,)))
+    return [
+        (
             "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "  # noqa: S608
             f"FROM articles AS a INDEXED BY {index} WHERE {owner_test} "
             "AND coalesce(a.published_at, a.fetched_at) >= ? AND NOT EXISTS "
             "(SELECT 1 FROM feed_entries AS e WHERE e.article_id = a.id AND e.feed_id = ?) "
             "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT 2000",
-            params,
-        ) as cursor:
-            stories += [_recent_story(row) for row in await cursor.fetchall()]
-    return stories
+            (*owner_params, since, other_than_feed),
+        )
+        for index, owner_test, owner_params in parts
+    ]
