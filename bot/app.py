@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.safe_fetch import AddressPolicy, SafeFetcher
 from bot.settings import Settings
 from storage.bot_state import get_state, set_state
-from storage.db import open_database
+from storage.db import open_database, open_reader
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class PaddockBot(commands.Bot):
         self.extension_names = tuple(extensions)
         self.sync_on_start = sync_commands
         self._db: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._resources = AsyncExitStack()
 
     @property
@@ -63,10 +64,17 @@ class PaddockBot(commands.Bot):
             raise RuntimeError("the database opens in setup_hook, before any command runs")
         return self._db
 
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The connection for commands that only read: it never waits behind a write."""
+        return self._reader or self.db
+
     async def setup_hook(self) -> None:
         from bot.people_service import people_service
 
         self._db = await open_database(self.settings.database)
+        if str(self.settings.database) != ":memory:":
+            self._reader = await open_reader(self.settings.database)
         self.people = await people_service(self._db)
         policy = AddressPolicy.from_settings(self.settings.allow_private_feeds)
         self.fetcher = await self._resources.enter_async_context(SafeFetcher(policy))
@@ -100,6 +108,9 @@ class PaddockBot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         await self._resources.aclose()
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None

@@ -111,7 +111,7 @@ class Config(commands.Cog):
 
     @paddock.command(name="show", description="Show this server's Paddock settings")
     async def show(self, interaction: discord.Interaction) -> None:
-        config = await get_guild_config(self.bot.db, _guild_id(interaction))
+        config = await get_guild_config(self.bot.reader, _guild_id(interaction))
         await interaction.response.send_message(embed=describe_config(config), ephemeral=True)
 
     @channel.command(name="set", description="Post news in this channel")
@@ -330,13 +330,13 @@ class Config(commands.Cog):
         typed = current.casefold()
         return [
             app_commands.Choice(name=clip(f"{feed.name} — {feed.url}", 100), value=feed.url[:100])
-            for feed in await guild_feeds(self.bot.db, interaction.guild_id)
+            for feed in await guild_feeds(self.bot.reader, interaction.guild_id)
             if typed in feed.url.casefold() or typed in feed.name.casefold()
         ][:25]
 
     @feeds.command(name="list", description="The feeds Paddock reads for this server")
     async def feeds_list(self, interaction: discord.Interaction) -> None:
-        feeds = await feed_statuses(self.bot.db, _guild_id(interaction))
+        feeds = await feed_statuses(self.bot.reader, _guild_id(interaction))
         embed = discord.Embed(title="News feeds", colour=EMBED_COLOUR)
         embed.description = clip("\n".join(feed_line(f) for f in feeds), 4096) or "No feeds."
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -344,10 +344,11 @@ class Config(commands.Cog):
     @paddock.command(name="status", description="Feeds, deliveries and why stories were posted")
     async def status(self, interaction: discord.Interaction) -> None:
         guild_id = _guild_id(interaction)
-        config = await get_guild_config(self.bot.db, guild_id)
-        feeds = await feed_statuses(self.bot.db, guild_id)
-        counts = await delivery_counts(self.bot.db, guild_id)
-        outcomes = await story_outcomes(self.bot.db, guild_id, limit=10)
+        reader = self.bot.reader
+        config = await get_guild_config(reader, guild_id)
+        feeds = await feed_statuses(reader, guild_id)
+        counts = await delivery_counts(reader, guild_id)
+        outcomes = await story_outcomes(reader, guild_id, limit=10)
         await interaction.response.send_message(
             embed=status_embed(config, feeds, counts, outcomes), ephemeral=True
         )

@@ -70,7 +70,7 @@ class QuoteView(OwnedView):
     async def source(
         self, interaction: discord.Interaction, button: discord.ui.Button[QuoteView]
     ) -> None:
-        article = await get_article(self.bot.db, self.current.article_id)
+        article = await get_article(self.bot.reader, self.current.article_id)
         if article is None:
             await interaction.response.send_message(
                 "That story is no longer stored.", ephemeral=True
@@ -142,7 +142,9 @@ class People(commands.Cog):
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         who = self.bot.people.resolve_one(person)
-        quotes = await self.bot.people.quotes(self.bot.db, who, about, viewer=interaction.guild_id)
+        quotes = await self.bot.people.quotes(
+            self.bot.reader, who, about, viewer=interaction.guild_id
+        )
         if not quotes:
             await interaction.response.send_message(
                 embed=await self._no_quotes(who, about, interaction.guild_id), ephemeral=True
@@ -157,7 +159,7 @@ class People(commands.Cog):
             text = f"I have no quotes from {name} about '{safe(' '.join(about.split()), 60)}'."
         else:
             text = f"I have no quotes from {name} yet."
-        profile = await self.bot.people.profile(self.bot.db, who, viewer=viewer)
+        profile = await self.bot.people.profile(self.bot.reader, who, viewer=viewer)
         if profile.stories:
             titles = "\n".join(f"• {safe(a.title, 150)}" for a in profile.stories)
             text += f"\n\nTheir latest stories:\n{titles}"
@@ -169,7 +171,7 @@ class People(commands.Cog):
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
         who = self.bot.people.resolve_one(name)
-        profile = await self.bot.people.profile(self.bot.db, who, viewer=interaction.guild_id)
+        profile = await self.bot.people.profile(self.bot.reader, who, viewer=interaction.guild_id)
         await interaction.response.send_message(embed=profile_embed(who, profile))
 
     quote.autocomplete("person")(person_autocomplete)

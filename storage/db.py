@@ -128,6 +128,24 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
     return conn
 
 
+async def open_reader(path: str | Path) -> aiosqlite.Connection:
+    """A second connection to an open database, for reads only.
+
+    In write-ahead-log mode it reads the last committed state while the writer's connection
+    is busy, so a long write (an import, a feed's batch) never holds up a command's reply.
+    Open it after ``open_database``, which brings the schema up to date.
+    """
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute("PRAGMA query_only = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 @asynccontextmanager
 async def connect(path: str | Path) -> AsyncIterator[aiosqlite.Connection]:
     conn = await open_database(path)
