@@ -158,6 +158,31 @@ class Person:
         return compress_stints(self.roles)
 
 
+def describe_rounds(rounds: str) -> str:
+    """ "1-11" as "rounds 1–11", "12" as "round 12"; empty when the rounds are not known."""
+    numbers = round_numbers(rounds)
+    if not numbers:
+        return ""
+    text = rounds.replace("-", "–").replace(",", ", ")
+    return f"round {text}" if len(numbers) == 1 else f"rounds {text}"
+
+
+def race_seats_by_season(person: Person, seasons: int = 2) -> list[tuple[int, list[Stint]]]:
+    """The person's race seats in their last ``seasons`` racing seasons, newest first, each
+    season's seats in the order he drove them."""
+    racing = sorted({s.season for s in person.roles if s.role == DRIVER}, reverse=True)
+    return [
+        (
+            season,
+            sorted(
+                (s for s in person.roles_in(season) if s.role == DRIVER),
+                key=lambda s: (s.first_round, s.last_round, s.team),
+            ),
+        )
+        for season in racing[:seasons]
+    ]
+
+
 def compress_stints(stints: Iterable[Stint]) -> list[tuple[str, str, int, int]]:
     ranges: list[tuple[str, str, int, int]] = []
     for stint in sorted(stints, key=lambda s: (s.role, s.team, s.season)):
