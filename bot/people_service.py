@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiosqlite
 
@@ -12,7 +12,7 @@ from bot.people import Person
 from bot.resolver import PeopleDirectory
 from bot.stories import Subject
 from storage.mentions import latest_about
-from storage.people import load_directory
+from storage.people import champion_seasons, load_directory
 from storage.quotes import StoredQuote, article_quotes, quotes_by_person
 
 MAX_QUOTES = 25
@@ -41,6 +41,8 @@ class Profile:
     role: str | None
     stories: list[Article]
     latest_quote: StoredQuote | None
+    # Seasons the person won the drivers' championship (finished seasons only).
+    titles: list[int] = field(default_factory=list)
 
 
 class PeopleService:
@@ -121,6 +123,7 @@ class PeopleService:
             role=stint.role if stint else None,
             stories=stories,
             latest_quote=quotes[0] if quotes else None,
+            titles=await champion_seasons(conn, person.id),
         )
 
     async def story_details(self, conn: aiosqlite.Connection, article: Article) -> StoryDetails:

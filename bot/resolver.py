@@ -22,7 +22,15 @@ from datetime import date
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.people import DRIVER, NAME_SUFFIXES, Person, name_tokens, normalise_name
+from bot.people import (
+    DRIVER,
+    NAME_SUFFIXES,
+    Person,
+    builtin_name_variants,
+    builtin_summary,
+    name_tokens,
+    normalise_name,
+)
 from bot.places import VENUES
 from bot.teams import TEAMS
 
@@ -30,7 +38,10 @@ from bot.teams import TEAMS
 _FILLER = frozenset({"the"})
 # Words that may follow a team's name without changing what is meant ("williams racing").
 _TEAM_NOISE = frozenset({"team", "racing", "f1", "formula", "one", "scuderia", "gp", "the"})
-_NUMBER = re.compile(r"#?\s*(\d{1,2})")
+# "44", "#44", "no. 1", "No.3", "nr 4", "number 16", "car 81", "n°1".
+_NUMBER = re.compile(
+    r"(?:(?:car\s*)?(?:#|no\.?|nr\.?|n[°º]|num(?:ber)?\.?|car)\s*)?#?\s*(\d{1,2})", re.IGNORECASE
+)
 _CODE = re.compile(r"[A-Za-z]{3}")
 _MAX_QUERY_CHARS = 80
 _MAX_QUERY_WORDS = 6
@@ -91,8 +102,13 @@ class PeopleDirectory:
         mentions: Mapping[str, int] | None = None,
         *,
         season: int | None = None,
+        name_variants: Iterable[frozenset[str]] | None = None,
+        champions: Mapping[int, str] | None = None,
     ) -> None:
         self._people: dict[str, Person] = {p.id: p for p in people}
+        self._champions = set(
+            (builtin_summary().champions if champions is None else champions).values()
+        )
         self.mentions: dict[str, int] = dict(mentions or {})
         self.season = season or max(
             (p.last_active for p in self._people.values() if p.last_active),
@@ -103,7 +119,12 @@ class PeopleDirectory:
         self._phrases: dict[str, set[str]] = {}
         self._words: dict[str, dict[str, int]] = {}
         self._codes: dict[str, list[str]] = {}
-        self._numbers: dict[int, list[str]] = {}
+        # Car number -> (last season raced with it, person id), newest first once built.
+        self._numbers: dict[int, list[tuple[int, str]]] = {}
+        self._variants: dict[str, set[str]] = {}
+        for group in builtin_name_variants() if name_variants is None else name_variants:
+            for name in group:
+                self._variants.setdefault(name, set()).update(group - {name})
         self._teams: set[str] = set()
         self._places: set[str] = set()
         self._short_choices: dict[tuple[str, int], list[tuple[str, str]]] = {}
@@ -128,6 +149,7 @@ class PeopleDirectory:
         famous = (
             (last >= self.season - 9 and (race > 0 or lead > 0))
             or race >= 6
+            or person.id in self._champions
             or lead >= 3
             or mentioned > 0
         )
@@ -142,8 +164,8 @@ class PeopleDirectory:
             self._index_person(person)
             if person.code:
                 self._codes.setdefault(person.code.lower(), []).append(person.id)
-            if person.number is not None:
-                self._numbers.setdefault(person.number, []).append(person.id)
+            for number, season in _number_seasons(person).items():
+                self._numbers.setdefault(number, []).append((season, person.id))
             for stint in person.roles:
                 if stint.role == DRIVER and stint.season > self.season - 10 and stint.team:
                     team = normalise_name(stint.team)
@@ -157,8 +179,10 @@ class PeopleDirectory:
                 if place:
                     self._places.add(normalise_name(place))
         newest_first = lambda pid: -(self._people[pid].last_active or 0)  # noqa: E731
-        for holders in (*self._codes.values(), *self._numbers.values()):
+        for holders in self._codes.values():
             holders.sort(key=newest_first)
+        for users in self._numbers.values():
+            users.sort(key=lambda used: (-used[0], used[1]))
         self._vocabulary = sorted(self._words)
         self._labels = {pid: self.label(p) for pid, p in self._people.items()}
         current = [p for p in self._people.values() if (p.last_active or 0) >= self.season]
@@ -197,6 +221,10 @@ class PeopleDirectory:
                 add_phrase([*first, "".join(last)])
         for word in first:
             add_word(word, _FIRST)
+            # "Isaac Hadjar", "Olly Bearman": the first names fans write for one another.
+            for variant in self._variants.get(word, ()):
+                for variant_word in variant.split():
+                    add_word(variant_word, _FIRST)
         for word in name_tokens(person.name) + name_tokens(person.full_name):
             if word not in NAME_SUFFIXES:
                 add_word(word, _OTHER)
@@ -292,8 +320,8 @@ class PeopleDirectory:
         if stint is None or stint.role == DRIVER:
             if person.code:
                 details.append(person.code)
-            if person.number is not None:
-                details.append(f"#{person.number}")
+            if person.current_number is not None:
+                details.append(f"#{person.current_number}")
             if stint and stint.team:
                 details.append(stint.team)
         else:
@@ -409,9 +437,9 @@ class PeopleDirectory:
         return similar
 
     def _by_number(self, number: int) -> dict[str, float]:
-        """Today's holder of a permanent number first, earlier holders well behind."""
-        holders = self._numbers.get(number, [])
-        return {pid: 1.0 if i == 0 else 0.7 for i, pid in enumerate(holders)}
+        """Whoever raced the number most recently first, earlier holders well behind."""
+        users = self._numbers.get(number, [])
+        return {pid: 1.0 if i == 0 else 0.7 for i, (_, pid) in enumerate(users)}
 
     def _rank(self, query: str, qualities: Mapping[str, float], limit: int) -> Resolution:
         scored = sorted(
@@ -426,6 +454,19 @@ class PeopleDirectory:
         )
         ambiguous = len(scored) > 1 and scored[0][0] - scored[1][0] < _AMBIGUOUS_GAP
         return Resolution(query, matches, ambiguous)
+
+
+def _number_seasons(person: Person) -> dict[int, int]:
+    """Each number the person raced and the last season raced with it. The permanent number
+    counts up to the person's last season unless the seasons recorded say it was dropped."""
+    used: dict[int, int] = {}
+    for season, number in person.numbers:
+        used[number] = max(used.get(number, 0), season)
+    if person.number is not None and person.number not in used:
+        later = max((season for season, _ in person.numbers), default=0)
+        last = max((s.season for s in person.roles if s.role == DRIVER), default=0)
+        used[person.number] = last if last > later else later
+    return used
 
 
 def _strip_team_noise(words: list[str]) -> str:

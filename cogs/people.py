@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.people import Person
+from bot.people import Person, describe_rounds, race_seats_by_season
 from bot.people_service import Profile, next_quote, quote_context
 from cogs._render import (
     EMBED_COLOUR,
@@ -85,18 +85,34 @@ def profile_embed(person: Person, profile: Profile) -> discord.Embed:
     if profile.team:
         role = "" if profile.role in (None, "driver") else f" ({profile.role})"
         embed.add_field(name="Team", value=clip(f"{profile.team}{role}", FIELD_LIMIT))
-    if person.number is not None:
-        embed.add_field(name="Number", value=f"#{person.number}")
+    number = person.current_number
+    if number is not None:
+        permanent = f" (permanent #{person.number})" if person.number not in (None, number) else ""
+        embed.add_field(name="Number", value=f"#{number}{permanent}")
     if person.code:
         embed.add_field(name="Code", value=person.code)
     if person.nationality or person.country:
         embed.add_field(name="Nationality", value=clip(person.nationality or person.country, 256))
     if person.date_of_birth:
         embed.add_field(name="Born", value=person.date_of_birth.isoformat())
+    if profile.titles:
+        count = len(profile.titles)
+        label = "World champion" if count == 1 else f"{count}× world champion"
+        embed.add_field(name=label, value=clip(", ".join(map(str, profile.titles)), 256))
     seasons = person.seasons()
     if seasons:
         span = f"{seasons[0]}–{seasons[-1]}" if len(seasons) > 1 else str(seasons[0])
         embed.add_field(name="F1 seasons", value=f"{span} ({len(seasons)})")
+    seats = [
+        f"{season}: "
+        + ", ".join(
+            f"{seat.team} ({rounds})" if (rounds := describe_rounds(seat.rounds)) else seat.team
+            for seat in stints
+        )
+        for season, stints in race_seats_by_season(person)
+    ]
+    if seats:
+        embed.add_field(name="Teams", value=clip("\n".join(seats), FIELD_LIMIT), inline=False)
     if profile.stories:
         lines: list[str] = []
         for article in profile.stories:

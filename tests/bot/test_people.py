@@ -203,3 +203,35 @@ async def test_driver_unknown_says_no_one_matches(paddock: DiscordHarness) -> No
 
     assert reply["data"]["flags"] == 64
     assert reply["data"]["content"].startswith("No one matches 'xyzzy'")
+
+
+async def test_driver_shows_mid_season_move_by_rounds_and_latest_team(
+    paddock: DiscordHarness,
+) -> None:
+    handle = await paddock.slash("driver", {"name": "lawson"})
+    await handle.response()
+
+    assert handle.original is not None
+    [embed] = handle.original.embeds
+    assert embed["title"] == "Liam Lawson"
+    fields = fields_of(embed)
+    # F1DB: Racing Bulls for rounds 1-11 of 2026, Red Bull from round 12.
+    assert fields["Team"] == "Red Bull"
+    teams = fields["Teams"].splitlines()
+    assert teams[0] == "2026: Racing Bulls (rounds 1–11), Red Bull (round 12)"
+    assert teams[1] == "2025: Red Bull (rounds 1–2), Racing Bulls (rounds 3–24)"
+
+
+async def test_driver_shows_the_champion_with_the_number_he_races(
+    paddock: DiscordHarness,
+) -> None:
+    for query in ("norris", "1", "#1"):
+        handle = await paddock.slash("driver", {"name": query})
+        await handle.response()
+        assert handle.original is not None
+        [embed] = handle.original.embeds
+        assert embed["title"] == "Lando Norris", query
+    fields = fields_of(embed)
+    assert fields["World champion"] == "2025"
+    assert fields["Number"] == "#1 (permanent #4)"
+    assert fields["Team"] == "McLaren"
