@@ -6,6 +6,7 @@ import calendar
 import hashlib
 import io
 import re
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -36,6 +37,8 @@ _BLOCK_TAGS = frozenset(
 _SKIPPED_TAGS = frozenset({"script", "style", "figure", "figcaption", "iframe", "noscript"})
 SAME_HEADLINE_SCORE = 90  # rapidfuzz ratio of normalised titles: reworded headlines stay apart
 _NUMBERS = re.compile(r"\d+")
+# The best few near-identical headlines looked at, in case the best are left out.
+_SAME_HEADLINES_SHOWN = 8
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -135,22 +138,41 @@ def page_text(html: bytes | str, url: str) -> str | None:
     return _BLANK_LINES.sub("\n\n", text.replace("\n", "\n\n")).strip()
 
 
-def matching_headline(title: str, candidates: dict[int, str]) -> int | None:
+class Headlines:
+    """Headlines to find a story's copies among (``matching_headline``), grouped by the
+    numbers they hold: numbers must agree, so each look-up compares only what could match,
+    and a headline's numbers are read once however often it is compared."""
+
+    def __init__(self, candidates: Mapping[int, str] | None = None) -> None:
+        self._by_numbers: dict[tuple[str, ...], dict[int, str]] = {}
+        for key, title in (candidates or {}).items():
+            self.add(key, title)
+
+    def add(self, key: int, title: str) -> None:
+        self._by_numbers.setdefault(tuple(_NUMBERS.findall(title)), {})[key] = title
+
+    def match(self, title: str, *, excluding: Container[int] = ()) -> int | None:
+        """The key of a headline that is the same as ``title`` but for punctuation, case or
+        a word or two, leaving out the keys in ``excluding``."""
+        group = self._by_numbers.get(tuple(_NUMBERS.findall(title)))
+        if not group:
+            return None
+        found = process.extract(
+            title,
+            group,
+            scorer=fuzz.ratio,
+            processor=default_process,
+            score_cutoff=SAME_HEADLINE_SCORE,
+            limit=_SAME_HEADLINES_SHOWN,
+        )
+        return next((key for _, _, key in found if key not in excluding), None)
+
+
+def matching_headline(title: str, candidates: Mapping[int, str]) -> int | None:
     """The key of a candidate whose headline is the same as ``title`` but for punctuation,
     case or a word or two; numbers must agree, so "FP1 results" never matches "FP2 results".
     """
-    numbers = _NUMBERS.findall(title)
-    comparable = {
-        key: other for key, other in candidates.items() if _NUMBERS.findall(other) == numbers
-    }
-    match = process.extractOne(
-        title,
-        comparable,
-        scorer=fuzz.ratio,
-        processor=default_process,
-        score_cutoff=SAME_HEADLINE_SCORE,
-    )
-    return match[2] if match else None
+    return Headlines(candidates).match(title)
 
 
 def _timestamp(entry: Any) -> str | None:

@@ -8,6 +8,7 @@ one slow or broken feed never holds up the others. Storing is serialised: the ch
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -23,12 +24,12 @@ from bot.feeds import (
     FeedEntry,
     FeedError,
     ParsedFeed,
-    matching_headline,
     page_text,
     parse_feed,
 )
 from bot.ingest import AfterStore, ingest_article
 from bot.safe_fetch import PAGE_ACCEPT, AddressPolicy, FetchError, SafeFetcher
+from bot.same_story import RecentStories
 from bot.settings import DEFAULT_POSTS_PER_FEED_READ, Settings
 from storage.articles import StoreResult, find_existing
 from storage.db import transaction
@@ -37,7 +38,6 @@ from storage.feeds import (
     RecentStory,
     active_feeds,
     due_feeds,
-    recent_stories,
     record_feed_entry,
     record_poll_failure,
     record_poll_success,
@@ -52,7 +52,6 @@ BACKLOG_POSTS = 3  # a feed's first poll posts at most this many of its newest s
 HELD_BACK_BACKLOG = "backlog"  # the feed's older stories on its first read
 # Feeds of one server read at once, so one server's slow feeds never take every slot.
 SERVER_FEEDS_AT_ONCE = 2
-SAME_STORY_WINDOW = timedelta(days=3)
 MAX_BACKOFF = timedelta(hours=6)
 # A round's feeds are stored together (oldest entry first) once all have answered, or this
 # many seconds after the round began; a feed slower than that is stored when it answers,
@@ -113,6 +112,7 @@ class _Read:
     started: datetime
     etag: str | None
     last_modified: str | None
+    body_digest: str
     title: str | None
     prepared: list[_Prepared]
 
@@ -249,7 +249,11 @@ class FeedPoller:
                 fetched = await self._fetcher.fetch(
                     feed.url, etag=feed.etag, last_modified=feed.last_modified
                 )
-                if fetched.not_modified:
+                # Many feeds send no validators: the same bytes as last time are no news either.
+                body_digest = hashlib.sha256(fetched.body).hexdigest()
+                if fetched.not_modified or (
+                    feed.primed_at is not None and body_digest == feed.body_digest
+                ):
                     return await self._succeeded(
                         FeedReport(feed, "not_modified", ""), fetched.etag, fetched.last_modified
                     )
@@ -276,7 +280,9 @@ class FeedPoller:
         except Exception:
             log.exception("preparing entries of %s failed", feed.url)
             return await self._failed(feed, "Paddock could not read this feed's stories.", None)
-        return _Read(feed, started, fetched.etag, fetched.last_modified, parsed.title, prepared)
+        return _Read(
+            feed, started, fetched.etag, fetched.last_modified, body_digest, parsed.title, prepared
+        )
 
     async def _store_reads(
         self, reads: Sequence[_Read], hooks: Sequence[AfterStore]
@@ -297,6 +303,7 @@ class FeedPoller:
 
         places = [(feed, at) for feed, read in enumerate(reads) for at in range(len(read.prepared))]
         queue = sorted(places, key=oldest_first)
+        window = RecentStories(self._conn, self._clock())
         broken: set[int] = set()
         for r, position in queue:
             if r in broken:
@@ -304,7 +311,9 @@ class FeedPoller:
             read = reads[r]
             try:
                 async with self._store_lock:
-                    await self._store_one(read.feed, read.prepared[position], hooks, reports[r])
+                    await self._store_one(
+                        read.feed, read.prepared[position], hooks, reports[r], window
+                    )
             except Exception:
                 # The fetch state is left alone, so the next poll reads these entries again.
                 log.exception("storing entries of %s failed", read.feed.url)
@@ -322,7 +331,11 @@ class FeedPoller:
                 len(report.created),
                 len(report.updated),
             )
-            done.append(await self._succeeded(report, read.etag, read.last_modified, read.title))
+            done.append(
+                await self._succeeded(
+                    report, read.etag, read.last_modified, read.title, read.body_digest
+                )
+            )
         return done
 
     async def _prepare(self, feed: Feed, parsed: ParsedFeed, pages_until: float) -> list[_Prepared]:
@@ -383,6 +396,7 @@ class FeedPoller:
         item: _Prepared,
         hooks: Sequence[AfterStore],
         report: FeedReport,
+        window: RecentStories,
     ) -> None:
         entry = item.entry
 
@@ -394,18 +408,20 @@ class FeedPoller:
             )
 
         article = item.article
-        same = await self._same_story(feed, item)
+        same = await self._same_story(feed, item, window)
         if same is not None:
             foreign = same.guild_id != feed.guild_id
             if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
                 # Another owner's story (a server's feed copying a global one) is never
                 # touched: the server already sees it, so this copy is only noted.
                 await self._note_only(feed, item, same.id)
+                await window.stored(same, feed.id)
                 report.duplicates += 1
                 return
             # The richer copy wins: aimed at the stored story, storing it updates that story.
             article = replace(article, url=same.url, guid=same.guid)
         result = await ingest_article(self._conn, article, [note_entry, *hooks])
+        await window.stored(_recent(result.article), feed.id)
         if result.created:
             report.created.append(result.article)
             report.backlog += item.held_back is not None
@@ -415,7 +431,9 @@ class FeedPoller:
             await self._note_only(feed, item, result.article.id)
             report.unchanged += 1
 
-    async def _same_story(self, feed: Feed, item: _Prepared) -> RecentStory | None:
+    async def _same_story(
+        self, feed: Feed, item: _Prepared, window: RecentStories
+    ) -> RecentStory | None:
         """The stored story this entry is another copy of, among those the feed's owner can
         see: its own and, for a server's feed, the global ones.
 
@@ -439,14 +457,7 @@ class FeedPoller:
         if article.url and (linked := await story_for_link(self._conn, article.url, viewer=viewer)):
             return linked
         moment = datetime.fromisoformat(article.published_at) if article.published_at else None
-        since = (moment or self._clock()) - SAME_STORY_WINDOW
-        # A feed's own stories are never merged by title: one site reuses headline shapes
-        # ("Qualifying: Monaco") for different stories.
-        candidates = await recent_stories(
-            self._conn, iso(since), other_than_feed=feed.id, viewer=viewer
-        )
-        same_id = matching_headline(article.title, {s.id: s.title for s in candidates})
-        return next((s for s in candidates if s.id == same_id), None)
+        return await window.copy_of(article.title, moment, viewer=viewer, feed_id=feed.id)
 
     async def _note_only(self, feed: Feed, item: _Prepared, article_id: int) -> None:
         async with transaction(self._conn):
@@ -463,6 +474,7 @@ class FeedPoller:
         etag: str | None,
         last_modified: str | None,
         title: str | None = None,
+        body_digest: str | None = None,
     ) -> FeedReport:
         interval = report.feed.interval_seconds or self._interval
         # A little jitter keeps feeds added together from being fetched together forever.
@@ -475,6 +487,7 @@ class FeedPoller:
             etag=etag,
             last_modified=last_modified,
             title=title,
+            body_digest=body_digest,
         )
         return report
 

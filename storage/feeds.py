@@ -16,10 +16,13 @@ from storage.db import transaction
 if TYPE_CHECKING:
     from bot.feeds import FeedEntry
 
+# Stories of one owner the same-story check holds at once: a few days of every feed.
+_WINDOW_MOST = 20_000
+
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.guild_id, f.active, f.interval_seconds, f.added_at, f.etag, "
-    "f.last_modified, f.primed_at, f.last_polled_at, f.last_success_at, f.last_error, "
-    "f.last_error_at, f.failures, f.next_poll_at"
+    "f.last_modified, f.body_digest, f.primed_at, f.last_polled_at, f.last_success_at, "
+    "f.last_error, f.last_error_at, f.failures, f.next_poll_at"
 )
 
 
@@ -37,6 +40,7 @@ class Feed:
     active: bool = True
     etag: str | None = None
     last_modified: str | None = None
+    body_digest: str | None = None  # of the last body read whole
     primed_at: str | None = None  # first successful poll; None means the backlog is unread
     last_polled_at: str | None = None
     last_success_at: str | None = None
@@ -77,6 +81,7 @@ class RecentStory:
     url: str | None
     guid: str | None
     guild_id: int | None = None  # whose story it is, as ``Feed.guild_id``
+    feeds: frozenset[int] = frozenset()  # the feeds that carried it
 
 
 def _feed(row: aiosqlite.Row) -> Feed:
@@ -90,6 +95,7 @@ def _feed(row: aiosqlite.Row) -> Feed:
         added_at=row["added_at"],
         etag=row["etag"],
         last_modified=row["last_modified"],
+        body_digest=row["body_digest"],
         primed_at=row["primed_at"],
         last_polled_at=row["last_polled_at"],
         last_success_at=row["last_success_at"],
@@ -244,17 +250,20 @@ async def record_poll_success(
     etag: str | None,
     last_modified: str | None,
     title: str | None = None,
+    body_digest: str | None = None,
 ) -> None:
-    """A poll answered (200 or 304): keep the validators, clear the failure count."""
+    """A poll answered (200 or 304): keep the validators and the digest of a body read
+    whole (None keeps the one before), clear the failure count."""
     async with transaction(conn):
         await conn.execute(
-            "UPDATE feeds SET etag = ?, last_modified = ?, last_polled_at = ?, "
-            "last_success_at = ?, next_poll_at = ?, failures = 0, "
+            "UPDATE feeds SET etag = ?, last_modified = ?, body_digest = coalesce(?, body_digest), "
+            "last_polled_at = ?, last_success_at = ?, next_poll_at = ?, failures = 0, "
             "primed_at = coalesce(primed_at, ?), "
             "title = CASE WHEN coalesce(?, '') != '' THEN ? ELSE title END WHERE id = ?",
             (
                 etag,
                 last_modified,
+                body_digest,
                 polled_at,
                 polled_at,
                 next_poll_at,
@@ -351,34 +360,45 @@ async def story_for_link(
 
 
 async def recent_stories(
-    conn: aiosqlite.Connection, since: str, *, other_than_feed: int, viewer: int | None
+    conn: aiosqlite.Connection, since: str, until: str, *, viewer: int | None
 ) -> list[RecentStory]:
-    """Stories dated since ``since``, not carried by ``other_than_feed``, that ``viewer``
-    may see (as ``story_for_link``). Each owner's stories are read through its date index,
-    so the cost is the window's, never the archive's."""
+    """Stories dated from ``since`` to ``until`` that ``viewer`` may see (as
+    ``story_for_link``), each with the feeds that carried it. Each owner's stories are read
+    through its date index, so the cost is the window's, never the archive's."""
     stories: list[RecentStory] = []
-    for sql, params in recent_stories_queries(since, other_than_feed, viewer):
+    for sql, params in recent_stories_queries(since, until, viewer):
         async with conn.execute(sql, params) as cursor:
-            stories += [_recent_story(row) for row in await cursor.fetchall()]
+            stories += [
+                RecentStory(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5] or None,
+                    frozenset(int(f) for f in row[6].split(",")) if row[6] else frozenset(),
+                )
+                for row in await cursor.fetchall()
+            ]
     return stories
 
 
 def recent_stories_queries(
-    since: str, other_than_feed: int, viewer: int | None
+    since: str, until: str, viewer: int | None
 ) -> list[tuple[str, tuple[object, ...]]]:
     """The statements ``recent_stories`` runs: one for the global stories and, for a
     server, one for its own, each named to its index (SQLite refuses it rather than scan)."""
-    parts = [("articles_by_date", "a.guild_id = 0", ())]
+    parts: list[tuple[str, str, tuple[object, ...]]] = [("articles_by_date", "a.guild_id = 0", ())]
     if viewer:
         parts.append(("articles_of_servers", "a.guild_id != 0 AND a.guild_id = ?", (viewer,)))
     return [
         (
-            "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "  # noqa: S608
+            "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id, "  # noqa: S608
+            "(SELECT group_concat(e.feed_id) FROM feed_entries AS e WHERE e.article_id = a.id) "
             f"FROM articles AS a INDEXED BY {index} WHERE {owner_test} "
-            "AND coalesce(a.published_at, a.fetched_at) >= ? AND NOT EXISTS "
-            "(SELECT 1 FROM feed_entries AS e WHERE e.article_id = a.id AND e.feed_id = ?) "
-            "ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT 2000",
-            (*owner_params, since, other_than_feed),
+            "AND coalesce(a.published_at, a.fetched_at) BETWEEN ? AND ? "
+            f"ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT {_WINDOW_MOST}",
+            (*owner_params, since, until),
         )
         for index, owner_test, owner_params in parts
     ]

@@ -84,6 +84,9 @@ CREATE TABLE feeds_owned (
     added_at TEXT NOT NULL,
     etag TEXT,
     last_modified TEXT,
+    -- SHA-256 of the last body read whole: a feed without validators that sends the same
+    -- bytes again is not parsed again.
+    body_digest TEXT,
     primed_at TEXT,
     last_polled_at TEXT,
     last_success_at TEXT,

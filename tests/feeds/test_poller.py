@@ -81,6 +81,22 @@ async def test_an_unchanged_feed_answers_not_modified(
     assert feed is not None and feed.etag and feed.last_success_at
 
 
+async def test_the_same_bytes_from_a_feed_without_validators_are_not_read_again(
+    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+) -> None:
+    url = feed_server.serve("/feeds/bare.xml", rss([story(1, hours=1)]))
+    feed_server.without_validators.add("/feeds/bare.xml")
+    await add_global_feed(db, url)
+    first = await poller(db, fetcher).poll_all()
+    assert first.reports[0].status == "ok" and len(first.created) == 1
+    again = await poller(db, fetcher).poll_all()
+    assert again.reports[0].status == "not_modified"
+    feed_server.serve("/feeds/bare.xml", rss([story(2, hours=0.5), story(1, hours=1)]))
+    changed = await poller(db, fetcher).poll_all()
+    assert [a.title for a in changed.created] == ["Story number 2 from the paddock"]
+    assert feed_server.hits["/feeds/bare.xml"] == 3
+
+
 async def test_teaser_entries_are_read_from_their_pages(
     db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
