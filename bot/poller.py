@@ -27,7 +27,7 @@ from bot.feeds import (
     page_text,
     parse_feed,
 )
-from bot.ingest import AfterStore, ingest_article
+from bot.ingest import AfterStore, ingest_articles
 from bot.safe_fetch import PAGE_ACCEPT, AddressPolicy, FetchError, SafeFetcher
 from bot.same_story import RecentStories
 from bot.settings import DEFAULT_POSTS_PER_FEED_READ, Settings
@@ -289,31 +289,19 @@ class FeedPoller:
     ) -> list[FeedReport]:
         """Store the new entries of every feed read in a round, one report per feed.
 
-        Entries from all the feeds go in together, oldest first, so story ids (and the order
-        of posts) follow publication order, and when two feeds carry the same story the copy
-        published first is the one kept, whichever feed happened to answer sooner.
+        Each feed's new stories go in as one batch, oldest first, in one transaction with
+        their quotes, names and outbox rows. Feeds go in the order of their oldest new
+        entry, so story ids (and the order of posts) roughly follow publication, and when
+        two feeds carry the same story the copy published first is usually the one kept.
         """
         reports = [FeedReport(read.feed, "ok", "") for read in reads]
-
-        def oldest_first(place: tuple[int, int]) -> tuple[bool, str, int, int]:
-            feed, position = place
-            published = reads[feed].prepared[position].article.published_at
-            # Undated entries last; a feed lists its newest first, so further down is older.
-            return (published is None, published or "", feed, -position)
-
-        places = [(feed, at) for feed, read in enumerate(reads) for at in range(len(read.prepared))]
-        queue = sorted(places, key=oldest_first)
         window = RecentStories(self._conn, self._clock())
         broken: set[int] = set()
-        for r, position in queue:
-            if r in broken:
-                continue
+        for r in sorted(range(len(reads)), key=lambda r: _oldest(reads[r].prepared)):
             read = reads[r]
             try:
                 async with self._store_lock:
-                    await self._store_one(
-                        read.feed, read.prepared[position], hooks, reports[r], window
-                    )
+                    await self._store_feed(read, hooks, reports[r], window)
             except Exception:
                 # The fetch state is left alone, so the next poll reads these entries again.
                 log.exception("storing entries of %s failed", read.feed.url)
@@ -390,46 +378,58 @@ class FeedPoller:
         # trafilatura parses in C but can take a while on a large page: keep the loop free.
         return await asyncio.to_thread(page_text, page.body, page.url)
 
-    async def _store_one(
-        self,
-        feed: Feed,
-        item: _Prepared,
-        hooks: Sequence[AfterStore],
-        report: FeedReport,
-        window: RecentStories,
+    async def _store_feed(
+        self, read: _Read, hooks: Sequence[AfterStore], report: FeedReport, window: RecentStories
     ) -> None:
-        entry = item.entry
+        """Store one feed's new and edited entries: the copies of stories its owner already
+        sees are only noted, the rest stored in one batch."""
+        feed = read.feed
+        storing: list[tuple[_Prepared, ParsedArticle]] = []
+        noted: list[tuple[_Prepared, int]] = []
+        # A feed lists its newest first: reversed, entries of one date stay oldest first.
+        for item in sorted(reversed(read.prepared), key=_publication_order):
+            article = item.article
+            same = await self._same_story(feed, item, window)
+            if same is not None:
+                foreign = same.guild_id != feed.guild_id
+                if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
+                    # Another owner's story (a server's feed copying a global one) is never
+                    # touched: the server already sees it, so this copy is only noted.
+                    noted.append((item, same.id))
+                    await window.stored(same, feed.id)
+                    report.duplicates += 1
+                    continue
+                # The richer copy wins: aimed at the stored story, storing it updates it.
+                article = replace(article, url=same.url, guid=same.guid)
+            storing.append((item, article))
+        # Stored stories come back by their words; the entry each came from is recorded
+        # first in the storing transaction, so deliveries see whether it is held back.
+        entries = {content_hash(a.title, a.body): item for item, a in storing}
 
         async def note_entry(conn: aiosqlite.Connection, result: StoreResult) -> None:
-            # Runs first in the storing transaction, so deliveries can see which feed
-            # carried the story and whether its post is held back.
+            item = entries[result.article.content_hash]
             await record_feed_entry(
-                conn, feed.id, entry, result.article.id, held_back=item.held_back
+                conn, feed.id, item.entry, result.article.id, held_back=item.held_back
             )
 
-        article = item.article
-        same = await self._same_story(feed, item, window)
-        if same is not None:
-            foreign = same.guild_id != feed.guild_id
-            if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
-                # Another owner's story (a server's feed copying a global one) is never
-                # touched: the server already sees it, so this copy is only noted.
-                await self._note_only(feed, item, same.id)
-                await window.stored(same, feed.id)
-                report.duplicates += 1
-                return
-            # The richer copy wins: aimed at the stored story, storing it updates that story.
-            article = replace(article, url=same.url, guid=same.guid)
-        result = await ingest_article(self._conn, article, [note_entry, *hooks])
-        await window.stored(_recent(result.article), feed.id)
-        if result.created:
-            report.created.append(result.article)
-            report.backlog += item.held_back is not None
-        elif result.updated:
-            report.updated.append(result.article)
-        else:
-            await self._note_only(feed, item, result.article.id)
-            report.unchanged += 1
+        articles = [article for _, article in storing]
+        results = await ingest_articles(self._conn, articles, [note_entry, *hooks])
+        for (item, _), result in zip(storing, results, strict=True):
+            await window.stored(_recent(result.article), feed.id)
+            if result.created:
+                report.created.append(result.article)
+                report.backlog += item.held_back is not None
+            elif result.updated:
+                report.updated.append(result.article)
+            else:
+                noted.append((item, result.article.id))
+                report.unchanged += 1
+        if noted:
+            async with transaction(self._conn):
+                for item, article_id in noted:
+                    await record_feed_entry(
+                        self._conn, feed.id, item.entry, article_id, held_back=item.held_back
+                    )
 
     async def _same_story(
         self, feed: Feed, item: _Prepared, window: RecentStories
@@ -458,12 +458,6 @@ class FeedPoller:
             return linked
         moment = datetime.fromisoformat(article.published_at) if article.published_at else None
         return await window.copy_of(article.title, moment, viewer=viewer, feed_id=feed.id)
-
-    async def _note_only(self, feed: Feed, item: _Prepared, article_id: int) -> None:
-        async with transaction(self._conn):
-            await record_feed_entry(
-                self._conn, feed.id, item.entry, article_id, held_back=item.held_back
-            )
 
     def _next_poll(self, delay: float) -> str:
         return iso(self._clock() + timedelta(seconds=delay))
@@ -507,6 +501,16 @@ class FeedPoller:
             error=error,
         )
         return FeedReport(feed, "failed", next_poll_at, error=error)
+
+
+def _publication_order(item: _Prepared) -> tuple[bool, str]:
+    # Undated entries last, as they take the time they are stored.
+    published = item.article.published_at
+    return (published is None, published or "")
+
+
+def _oldest(prepared: Sequence[_Prepared]) -> tuple[bool, str]:
+    return min(map(_publication_order, prepared), default=(True, ""))
 
 
 def _recent(article: Article) -> RecentStory:

@@ -93,15 +93,15 @@ async def find_existing(conn: aiosqlite.Connection, parsed: ParsedArticle) -> Ar
     """The stored copy of this story among its owner's: same URL, same GUID or the same
     words. Another owner's copy is never it: a server's feed cannot reach other stories."""
     digest = content_hash(parsed.title, parsed.body)
-    async with conn.execute(
+    # One trip to the database thread instead of a cursor's three.
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM articles "  # noqa: S608 - column list is a constant
         "WHERE guild_id = ? AND (content_hash = ? OR (url IS NOT NULL AND url = ?) "
         "OR (guid IS NOT NULL AND guid = ?)) "
         "ORDER BY content_hash = ? DESC LIMIT 1",
         (owner_key(parsed.guild_id), digest, parsed.url, parsed.guid, digest),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return article_from_row(row) if row else None
+    )
+    return article_from_row(next(iter(rows))) if rows else None
 
 
 async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> StoreResult:

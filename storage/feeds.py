@@ -349,14 +349,13 @@ async def story_for_link(
 ) -> RecentStory | None:
     """The story a feed carried under ``link``, even as a copy of another site's story,
     among those ``viewer`` may see (its own and the global ones; None: global only)."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "
         "FROM feed_entries AS e JOIN articles AS a ON a.id = e.article_id "
         "WHERE e.link = ? AND a.guild_id IN (0, ?) ORDER BY a.guild_id = 0 DESC LIMIT 1",
         (link, owner_key(viewer)),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _recent_story(row) if row else None
+    )
+    return _recent_story(next(iter(rows))) if rows else None
 
 
 async def recent_stories(
