@@ -31,7 +31,7 @@ from bot.ingest import AfterStore, ingest_articles
 from bot.safe_fetch import PAGE_ACCEPT, AddressPolicy, FetchError, SafeFetcher
 from bot.same_story import RecentStories
 from bot.settings import DEFAULT_POSTS_PER_FEED_READ, Settings
-from storage.articles import StoreResult, find_existing
+from storage.articles import StoreResult, find_existing_many
 from storage.db import transaction
 from storage.feeds import (
     Feed,
@@ -43,7 +43,7 @@ from storage.feeds import (
     record_poll_success,
     seed_global_feeds,
     seen_entries,
-    story_for_link,
+    stories_for_links,
 )
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,15 @@ class _Prepared:
     article: ParsedArticle
     held_back: str | None  # why the story is stored but not posted, if it is not
     known: bool  # the feed showed this entry before: changes to it are edits
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredCopies:
+    """What is stored under an entry's URL, GUID or words (``FeedPoller._stored_copies``)."""
+
+    own: Article | None  # the feed owner's own story
+    everyones: Article | None  # for a server's feed, the global story
+    linked: RecentStory | None  # what a visible feed carried under the entry's link
 
 
 @dataclass(slots=True)
@@ -387,9 +396,11 @@ class FeedPoller:
         storing: list[tuple[_Prepared, ParsedArticle]] = []
         noted: list[tuple[_Prepared, int]] = []
         # A feed lists its newest first: reversed, entries of one date stay oldest first.
-        for item in sorted(reversed(read.prepared), key=_publication_order):
+        items = sorted(reversed(read.prepared), key=_publication_order)
+        copies = await self._stored_copies(feed, [item.article for item in items])
+        for item, stored in zip(items, copies, strict=True):
             article = item.article
-            same = await self._same_story(feed, item, window)
+            same = await self._same_story(feed, item, stored, window)
             if same is not None:
                 foreign = same.guild_id != feed.guild_id
                 if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
@@ -431,8 +442,24 @@ class FeedPoller:
                         self._conn, feed.id, item.entry, article_id, held_back=item.held_back
                     )
 
+    async def _stored_copies(
+        self, feed: Feed, articles: Sequence[ParsedArticle]
+    ) -> list[_StoredCopies]:
+        """What is stored under each entry's URL, GUID or words: the owner's story, the
+        global one (for a server's feed) and what any feed carried under its link."""
+        own = await find_existing_many(self._conn, articles, owner=feed.guild_id)
+        everyones: Sequence[Article | None] = [None] * len(articles)
+        if feed.guild_id is not None:
+            everyones = await find_existing_many(self._conn, articles, owner=None)
+        links = [article.url for article in articles if article.url]
+        linked = await stories_for_links(self._conn, links, viewer=feed.guild_id)
+        return [
+            _StoredCopies(mine, theirs, linked.get(article.url) if article.url else None)
+            for article, mine, theirs in zip(articles, own, everyones, strict=True)
+        ]
+
     async def _same_story(
-        self, feed: Feed, item: _Prepared, window: RecentStories
+        self, feed: Feed, item: _Prepared, stored: _StoredCopies, window: RecentStories
     ) -> RecentStory | None:
         """The stored story this entry is another copy of, among those the feed's owner can
         see: its own and, for a server's feed, the global ones.
@@ -444,20 +471,15 @@ class FeedPoller:
         both are the owner's, and never touches another owner's.
         """
         article = item.article
-        existing = await find_existing(self._conn, article)
-        if existing is not None:
-            if item.known or existing.content_hash == content_hash(article.title, article.body):
-                return None
-            return _recent(existing)
-        if feed.guild_id is not None:
-            everyones = await find_existing(self._conn, replace(article, guild_id=None))
-            if everyones is not None:
-                return _recent(everyones)
-        viewer = feed.guild_id
-        if article.url and (linked := await story_for_link(self._conn, article.url, viewer=viewer)):
-            return linked
+        if stored.own is not None:
+            same_words = stored.own.content_hash == content_hash(article.title, article.body)
+            return None if item.known or same_words else _recent(stored.own)
+        if stored.everyones is not None:
+            return _recent(stored.everyones)
+        if stored.linked is not None:
+            return stored.linked
         moment = datetime.fromisoformat(article.published_at) if article.published_at else None
-        return await window.copy_of(article.title, moment, viewer=viewer, feed_id=feed.id)
+        return await window.copy_of(article.title, moment, viewer=feed.guild_id, feed_id=feed.id)
 
     def _next_poll(self, delay: float) -> str:
         return iso(self._clock() + timedelta(seconds=delay))

@@ -104,6 +104,38 @@ async def find_existing(conn: aiosqlite.Connection, parsed: ParsedArticle) -> Ar
     return article_from_row(next(iter(rows))) if rows else None
 
 
+async def find_existing_many(
+    conn: aiosqlite.Connection, batch: Sequence[ParsedArticle], *, owner: int | None
+) -> list[Article | None]:
+    """``find_existing`` for each story of ``batch`` as if it were ``owner``'s, in a few
+    queries whatever the batch's size."""
+    key = owner_key(owner)
+    digests = [content_hash(p.title, p.body) for p in batch]
+    rows: list[aiosqlite.Row] = []
+    for first in range(0, len(batch), _KEYS_PER_QUERY):
+        part = batch[first : first + _KEYS_PER_QUERY]
+        where, params = _keys_condition(
+            digests[first : first + _KEYS_PER_QUERY],
+            [p.url for p in part if p.url is not None],
+            [p.guid for p in part if p.guid is not None],
+        )
+        if where:
+            rows += await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM articles WHERE guild_id = ? AND ({where})",  # noqa: S608
+                (key, *params),
+            )
+    stored = [article_from_row(row) for row in rows]
+    by_hash = {a.content_hash: a for a in stored}
+    by_url = {a.url: a for a in stored if a.url is not None}
+    by_guid = {a.guid: a for a in stored if a.guid is not None}
+    return [
+        by_hash.get(digest)
+        or (by_url.get(parsed.url) if parsed.url is not None else None)
+        or (by_guid.get(parsed.guid) if parsed.guid is not None else None)
+        for parsed, digest in zip(batch, digests, strict=True)
+    ]
+
+
 async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> StoreResult:
     """Insert a new story, or update the stored one when an edited copy arrives.
 
@@ -288,11 +320,11 @@ async def _stored_keys(
     return hashes, urls, guids
 
 
-def _stored_keys_query(
+def _keys_condition(
     hashes: Sequence[str], urls: Sequence[str], guids: Sequence[str]
 ) -> tuple[str, tuple[str, ...]]:
-    """The stored rows sharing a hash, URL or GUID, with a condition only for lists that
-    have values: SQLite turns an empty "IN ()" in an OR into a scan of the whole table
+    """A condition matching rows that share a hash, URL or GUID, with a term only for lists
+    that have values: SQLite turns an empty "IN ()" in an OR into a scan of the whole table
     instead of index lookups (a gigabyte read per batch at 100k stories)."""
     wanted = [
         (column, values)
@@ -300,7 +332,14 @@ def _stored_keys_query(
         if values
     ]
     where = " OR ".join(f"{column} IN ({_marks(values)})" for column, values in wanted)
-    params = tuple(value for _, values in wanted for value in values)
+    return where, tuple(value for _, values in wanted for value in values)
+
+
+def _stored_keys_query(
+    hashes: Sequence[str], urls: Sequence[str], guids: Sequence[str]
+) -> tuple[str, tuple[str, ...]]:
+    """The stored rows sharing a hash, URL or GUID (``_keys_condition``)."""
+    where, params = _keys_condition(hashes, urls, guids)
     # Columns are constants and values placeholders.
     return f"SELECT content_hash, url, guid, guild_id FROM articles WHERE {where}", params  # noqa: S608
 

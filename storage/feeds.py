@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # Stories of one owner the same-story check holds at once: a few days of every feed.
 _WINDOW_MOST = 20_000
+# Links one query looks up, well under SQLite's limit on bound parameters.
+_LINKS_PER_QUERY = 500
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.guild_id, f.active, f.interval_seconds, f.added_at, f.etag, "
@@ -344,18 +346,26 @@ async def entry_origins(conn: aiosqlite.Connection, article_id: int) -> list[Ent
     ]
 
 
-async def story_for_link(
-    conn: aiosqlite.Connection, link: str, *, viewer: int | None
-) -> RecentStory | None:
-    """The story a feed carried under ``link``, even as a copy of another site's story,
+async def stories_for_links(
+    conn: aiosqlite.Connection, links: Sequence[str], *, viewer: int | None
+) -> dict[str, RecentStory]:
+    """For each link some feed carried, that story, even as a copy of another site's story,
     among those ``viewer`` may see (its own and the global ones; None: global only)."""
-    rows = await conn.execute_fetchall(
-        "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "
-        "FROM feed_entries AS e JOIN articles AS a ON a.id = e.article_id "
-        "WHERE e.link = ? AND a.guild_id IN (0, ?) ORDER BY a.guild_id = 0 DESC LIMIT 1",
-        (link, owner_key(viewer)),
-    )
-    return _recent_story(next(iter(rows))) if rows else None
+    found: dict[str, RecentStory] = {}
+    wanted = list(dict.fromkeys(links))
+    for first in range(0, len(wanted), _LINKS_PER_QUERY):
+        part = wanted[first : first + _LINKS_PER_QUERY]
+        rows = await conn.execute_fetchall(
+            "SELECT e.link, a.id, a.title, length(a.body), a.url, a.guid, a.guild_id "  # noqa: S608
+            "FROM feed_entries AS e JOIN articles AS a ON a.id = e.article_id "
+            f"WHERE e.link IN ({', '.join('?' * len(part))}) AND a.guild_id IN (0, ?) "
+            "ORDER BY a.guild_id != 0",
+            (*part, owner_key(viewer)),
+        )
+        for row in rows:
+            story = RecentStory(row[1], row[2], row[3], row[4], row[5], row[6] or None)
+            found.setdefault(row[0], story)
+    return found
 
 
 async def recent_stories(
