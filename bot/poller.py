@@ -56,7 +56,7 @@ MAX_BACKOFF = timedelta(hours=6)
 # A round's feeds are stored together (oldest entry first) once all have answered, or this
 # many seconds after the round began; a feed slower than that is stored when it answers,
 # so one hanging site never holds back the others' news.
-ROUND_GRACE_SECONDS = 10.0
+ROUND_GRACE_SECONDS = 2.0
 
 Clock = Callable[[], datetime]
 

@@ -144,6 +144,32 @@ async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
     assert by_url[feed_server.url("/slow")].status == "failed"
 
 
+async def test_one_servers_slow_feeds_take_no_slot_from_the_global_news(
+    db: aiosqlite.Connection,
+    feed_server: FeedServer,
+    fetcher: SafeFetcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
+    for n in range(4):
+        await add_guild_feed(db, 5, feed_server.url(f"/slow?feed={n}"))
+    fast = feed_server.serve("/feeds/global.xml", rss([story(1, hours=1)]))
+    await add_global_feed(db, fast)
+    # One feed at a time of each kind, the server's due first: shared slots would leave the
+    # global feed waiting behind the server's four hanging ones.
+    round_ = asyncio.create_task(poller(db, fetcher, feed_timeout=4.0, concurrency=1).poll_due())
+    stored_while_waiting = False
+    for _ in range(30):
+        await asyncio.sleep(0.1)
+        if await latest_articles(db, 5):
+            stored_while_waiting = not round_.done()
+            break
+    result = await round_
+    assert stored_while_waiting
+    assert [a.title for a in result.created] == ["Story number 1 from the paddock"]
+    assert len(result.failed) == 4
+
+
 async def test_one_bad_feed_never_stalls_the_others(
     db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
