@@ -9,7 +9,7 @@ import pytest
 
 from bot import poller as poller_module
 from bot.delivery import DeliveryPacer, DeliveryWorker, delivery_hook
-from bot.poller import FeedPoller
+from bot.poller import FeedPoller, PollRound
 from bot.safe_fetch import SafeFetcher
 from storage.articles import latest_articles
 from storage.deliveries import delivery_counts, story_outcomes
@@ -118,6 +118,15 @@ async def test_teaser_entries_are_read_from_their_pages(
     assert feed_server.hits["/articles/piastri"] == 1
 
 
+async def stored_while_running(db: aiosqlite.Connection, round_: asyncio.Task[PollRound]) -> bool:
+    """Whether a story is stored while the polling round is still waiting on some feed."""
+    for _ in range(30):
+        await asyncio.sleep(0.1)
+        if await latest_articles(db, 5):
+            return not round_.done()
+    return False
+
+
 async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
     db: aiosqlite.Connection,
     feed_server: FeedServer,
@@ -131,14 +140,8 @@ async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
     await add_global_feed(db, fast)
     await add_global_feed(db, feed_server.url("/slow"))
     round_ = asyncio.create_task(poller(db, fetcher, feed_timeout=4.0).poll_all())
-    stored_while_waiting = False
-    for _ in range(30):
-        await asyncio.sleep(0.1)
-        if await latest_articles(db, 5):
-            stored_while_waiting = not round_.done()
-            break
+    assert await stored_while_running(db, round_)
     result = await round_
-    assert stored_while_waiting
     by_url = {report.feed.url: report for report in result.reports}
     assert len(by_url[fast].created) == 1
     assert by_url[feed_server.url("/slow")].status == "failed"
@@ -158,14 +161,8 @@ async def test_one_servers_slow_feeds_take_no_slot_from_the_global_news(
     # One feed at a time of each kind, the server's due first: shared slots would leave the
     # global feed waiting behind the server's four hanging ones.
     round_ = asyncio.create_task(poller(db, fetcher, feed_timeout=4.0, concurrency=1).poll_due())
-    stored_while_waiting = False
-    for _ in range(30):
-        await asyncio.sleep(0.1)
-        if await latest_articles(db, 5):
-            stored_while_waiting = not round_.done()
-            break
+    assert await stored_while_running(db, round_)
     result = await round_
-    assert stored_while_waiting
     assert [a.title for a in result.created] == ["Story number 1 from the paddock"]
     assert len(result.failed) == 4
 
