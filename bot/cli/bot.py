@@ -102,8 +102,9 @@ async def sync_commands(args: argparse.Namespace, settings: Settings) -> int:
 
     bot = create_bot(settings, sync_commands=False)
     async with bot:
+        # login() runs setup_hook, which opens the database and loads the cogs whose
+        # commands are registered; no gateway connection is needed to register them.
         await bot.login(settings.discord_token)
-        await bot.setup_hook()
         count = await bot.sync_commands()
     where = f"server {settings.dev_guild}" if settings.dev_guild else "every server (global)"
     print(f"Registered {count} slash commands for {where}.")
