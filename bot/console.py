@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import PaddockBot, create_bot
-from bot.emulator import Channel, DiscordEmulator, Message
+from bot.emulator import Channel, DiscordEmulator, Message, OptionRejected
 from bot.emulator.state import Guild, User
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
@@ -309,6 +309,8 @@ class Console:
             handle = await self.emulator.slash_command(
                 path, options, channel=self.general, user=self.you
             )
+        except OptionRejected as exc:
+            raise ConsoleError(f"Discord would not send that: {exc}.") from None
         except ValueError as exc:
             raise ConsoleError(str(exc)) from None
         return await self._answers(handle, f"/{path}")

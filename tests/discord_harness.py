@@ -212,10 +212,15 @@ class DiscordHarness:
         *,
         channel: Channel | None = None,
         user: UserLike | None = None,
+        enforce_limits: bool = True,
     ) -> InteractionHandle:
         """Run a slash command, by default as the owner in #general."""
         return await self.emulator.slash_command(
-            path, options, channel=channel or self.world.general, user=user
+            path,
+            options,
+            channel=channel or self.world.general,
+            user=user,
+            enforce_limits=enforce_limits,
         )
 
     async def autocomplete(

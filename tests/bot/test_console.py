@@ -85,3 +85,18 @@ async def test_replies_read_as_plain_text_in_a_terminal(tmp_path: Path) -> None:
 def test_markdown_becomes_plain_text() -> None:
     text = r"[McLaren's \*new\* floor](https://example.com/a) is **quick**"
     assert readable(text) == "McLaren's *new* floor (https://example.com/a) is quick"
+
+
+async def test_values_past_an_options_limits_are_refused_as_discord_refuses_them(
+    tmp_path: Path,
+) -> None:
+    code, output = await console(
+        tmp_path, "/latest count:-5", "/driver name:" + "x" * 6000, "/latest count:2"
+    )
+    negative, overlong, fine = replies(output)
+    assert code == 1
+    assert negative["error"] == "Discord would not send that: count must be 1 or more."
+    assert overlong["error"] == (
+        "Discord would not send that: name must be 100 characters or fewer (this one has 6000)."
+    )
+    assert fine["embeds"][0]["description"].count("demo.paddock.invalid") == 2
