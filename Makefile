@@ -16,10 +16,12 @@ endif
 $(VENV)/interpreter: FORCE
 	@echo '$(PYTHON)' | cmp -s - $@ || { rm -rf $(VENV) && mkdir -p $(VENV) && echo '$(PYTHON)' > $@; }
 
-$(BIN)/paddock: pyproject.toml $(VENV)/interpreter
+# Exact versions, checked by hash, from requirements.lock (refresh it as the README says);
+# then Paddock itself, without letting pip choose anything else.
+$(BIN)/paddock: pyproject.toml requirements.lock $(VENV)/interpreter
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 run: $(BIN)/paddock

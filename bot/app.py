@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -13,6 +15,7 @@ import aiosqlite
 import discord
 from discord.ext import commands
 
+from bot.health import Heartbeat
 from bot.safe_fetch import AddressPolicy, SafeFetcher
 from bot.settings import Settings
 from storage.bot_state import get_state, set_state
@@ -39,6 +42,8 @@ class PaddockBot(commands.Bot):
         *,
         extensions: Sequence[str] = EXTENSIONS,
         sync_commands: bool = True,
+        record_health: bool = False,
+        database: aiosqlite.Connection | None = None,
         **options: Any,
     ) -> None:
         intents = discord.Intents.none()
@@ -54,7 +59,14 @@ class PaddockBot(commands.Bot):
         self.settings = settings
         self.extension_names = tuple(extensions)
         self.sync_on_start = sync_commands
-        self._db: aiosqlite.Connection | None = None
+        # Only the bot `paddock run` starts writes the heartbeat `paddock health` reads; the
+        # console and `paddock sync` must not pass for it.
+        self.heartbeat = Heartbeat()
+        self._record_health = record_health
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        # Opened by the caller (``paddock run`` checks the file before logging in), else in
+        # setup_hook.
+        self._db: aiosqlite.Connection | None = database
         self._reader: aiosqlite.Connection | None = None
         self._resources = AsyncExitStack()
 
@@ -72,7 +84,8 @@ class PaddockBot(commands.Bot):
     async def setup_hook(self) -> None:
         from bot.people_service import people_service
 
-        self._db = await open_database(self.settings.database)
+        if self._db is None:
+            self._db = await open_database(self.settings.database)
         if str(self.settings.database) != ":memory:":
             self._reader = await open_reader(self.settings.database)
         self.people = await people_service(self._db)
@@ -82,6 +95,19 @@ class PaddockBot(commands.Bot):
             await self.load_extension(extension)
         if self.sync_on_start:
             await self.sync_commands(only_if_changed=True)
+        if self._record_health:
+            self._heartbeat_task = asyncio.create_task(
+                self.heartbeat.run(self.db), name="heartbeat"
+            )
+
+    async def on_connect(self) -> None:
+        self.heartbeat.gateway_connected()
+
+    async def on_resumed(self) -> None:
+        self.heartbeat.gateway_connected()
+
+    async def on_disconnect(self) -> None:
+        self.heartbeat.gateway_disconnected()
 
     async def sync_commands(self, *, only_if_changed: bool = False) -> int:
         """Register the slash commands: in the dev guild when set (instant), else globally.
@@ -108,6 +134,12 @@ class PaddockBot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         await self._resources.aclose()
+        if self._heartbeat_task is not None and self._db is not None:
+            self._heartbeat_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat_task
+            self._heartbeat_task = None
+            await self.heartbeat.stopped(self._db)
         if self._reader is not None:
             await self._reader.close()
             self._reader = None

@@ -14,14 +14,14 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import PaddockBot, create_bot
-from bot.emulator import Channel, DiscordEmulator, Message
+from bot.emulator import Channel, DiscordEmulator, Message, OptionRejected
 from bot.emulator.state import Guild, User
-from bot.settings import Settings
+from bot.settings import DEFAULT_FEEDS, Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 
 if TYPE_CHECKING:
@@ -216,7 +216,10 @@ class Console:
     """The bot, the emulator and one server ("Paddock Console") with #general and #f1-news."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        # Offline means offline: the built-in list of real news sites is left out, so only
+        # feeds someone chose (PADDOCK_FEEDS, or one added at the console) are read.
+        feeds = () if settings.feeds == DEFAULT_FEEDS else settings.feeds
+        self.settings = replace(settings, feeds=feeds)
         self.emulator = DiscordEmulator(bot_name="Paddock")
         state = self.emulator.state
         self.you: User = state.create_user("you")
@@ -309,6 +312,8 @@ class Console:
             handle = await self.emulator.slash_command(
                 path, options, channel=self.general, user=self.you
             )
+        except OptionRejected as exc:
+            raise ConsoleError(f"Discord would not send that: {exc}.") from None
         except ValueError as exc:
             raise ConsoleError(str(exc)) from None
         return await self._answers(handle, f"/{path}")
@@ -420,7 +425,7 @@ async def load_demo_if_empty(settings: Settings, *, ask: Callable[[str], bool]) 
     from storage.articles import article_stats
     from storage.db import connect
 
-    async with connect(settings.database) as conn:
+    async with connect(settings.database, writable=True) as conn:
         if (await article_stats(conn)).articles:
             return None
         if not ask("The database has no stories yet. Load the demo stories? [Y/n] "):

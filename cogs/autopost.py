@@ -136,6 +136,7 @@ class AutoPost(commands.Cog):
         except Exception:
             log.exception("feed polling round failed; trying again next round")
             return
+        self.bot.heartbeat.poll_finished()
         if result.created:
             log.info("feeds brought %d new stories", len(result.created))
 

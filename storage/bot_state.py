@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import DatabaseError, transaction
 
 
 async def get_state(conn: aiosqlite.Connection, key: str) -> str | None:
@@ -20,3 +23,24 @@ async def set_state(conn: aiosqlite.Connection, key: str, value: str) -> None:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+async def read_state_only(path: Path, key: str) -> str | None:
+    """``key``'s value in the database file at ``path``, opened read-only: nothing is
+    created, migrated or written, so a health check never changes what it checks.
+    None when the database has no such fact (or no Paddock tables at all)."""
+    uri = f"{path.expanduser().resolve().as_uri()}?mode=ro"
+    try:
+        async with aiosqlite.connect(uri, uri=True) as conn:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            try:
+                rows = await conn.execute_fetchall(
+                    "SELECT value FROM bot_state WHERE key = ?", (key,)
+                )
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return None
+                raise
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read the database {path}: {exc}") from exc
+    return str(rows[0][0]) if rows else None

@@ -51,14 +51,14 @@ class DatabaseError(Exception):
     """The database file cannot be opened or is not a Paddock database."""
 
 
-async def _apply_migrations(conn: aiosqlite.Connection) -> int:
+async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     current = row[0] if row else 0
     migrations = load_migrations()
     if current > len(migrations):
         raise DatabaseError(
-            f"the database is at schema version {current}, newer than this Paddock "
+            f"{target} is at schema version {current}, newer than this Paddock "
             f"({len(migrations)}); upgrade Paddock to use it"
         )
     # A migration that rebuilds a table drops the old one, and with foreign keys on that
@@ -102,8 +102,23 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-async def open_database(path: str | Path) -> aiosqlite.Connection:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+async def _check_writable(conn: aiosqlite.Connection, target: str) -> None:
+    """SQLite opens a file it may not write read-only without a word; a bot that stores
+    what it reads should fail at start-up instead of at its first story."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        await conn.execute("INSERT INTO bot_state (key, value) VALUES ('write check', '')")
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(
+            f"{target} cannot be written ({exc}); check the permissions of the file and its folder"
+        ) from None
+    finally:
+        await conn.rollback()
+
+
+async def open_database(path: str | Path, *, writable: bool = False) -> aiosqlite.Connection:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date;
+    ``writable`` also makes sure it can be written, as the bot and the console need."""
     target = str(path)
     if target != ":memory:":
         parent = Path(target).expanduser().resolve().parent
@@ -118,7 +133,9 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA busy_timeout = 5000")
-        await _apply_migrations(conn)
+        await _apply_migrations(conn, target)
+        if writable:
+            await _check_writable(conn, target)
     except sqlite3.DatabaseError as exc:
         await conn.close()
         raise DatabaseError(f"{target} is not a usable Paddock database: {exc}") from exc
@@ -147,8 +164,10 @@ async def open_reader(path: str | Path) -> aiosqlite.Connection:
 
 
 @asynccontextmanager
-async def connect(path: str | Path) -> AsyncIterator[aiosqlite.Connection]:
-    conn = await open_database(path)
+async def connect(
+    path: str | Path, *, writable: bool = False
+) -> AsyncIterator[aiosqlite.Connection]:
+    conn = await open_database(path, writable=writable)
     try:
         yield conn
     finally:

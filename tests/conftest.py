@@ -11,8 +11,37 @@ from bot.articles import ParsedArticle
 from storage.db import open_database
 
 REPO = Path(__file__).resolve().parents[1]
+# The project's shared folder (story corpora, F1DB, Discord's API description, scoring tools)
+# lives beside the repository and is never copied into it; see the README's Development part.
 SHARED = REPO.parent / "shared"
-SEED = SHARED / "corpus" / "seed" / "hamilton-support-russell.txt"
+
+
+def shared(relative: str, what: str) -> Path:
+    """``../shared/<relative>``, or skip the calling test (or fixture) naming what is missing.
+
+    The one way tests reach the shared folder, so a clone without it runs every other test.
+    """
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"needs {what} at {path}, which is not beside this clone")
+    return path
+
+
+def seed_article() -> Path:
+    """The hand-checked seed story of the shared corpus (Russell and Hamilton quotes)."""
+    return shared("corpus/seed/hamilton-support-russell.txt", "the shared corpus's seed story")
+
+
+def f1db_dir() -> Path:
+    """The F1DB source tree (drivers/, constructors/, seasons/...) in the shared folder."""
+    return shared("data/f1db/drivers", "the F1DB source tree").parent
+
+
+def openapi_spec() -> Path | None:
+    """Discord's OpenAPI description, which the emulator checks request bodies against when
+    it is there; without it the emulator still enforces every limit it implements itself."""
+    path = SHARED / "data" / "discord-api-spec" / "openapi.json"
+    return path if path.is_file() else None
 
 
 def numbered_stories(count: int) -> list[ParsedArticle]:
@@ -39,8 +68,16 @@ def write_json_lines(path: Path, stories: Iterable[ParsedArticle]) -> int:
 
 @pytest.fixture
 def shared_dir() -> Path:
-    assert SHARED.is_dir(), f"the shared folder is expected beside the repository at {SHARED}"
-    return SHARED
+    return shared("corpus/dev", "the shared development corpus").parents[1]
+
+
+def pytest_report_header() -> str:
+    if SHARED.is_dir():
+        return f"shared folder: {SHARED}"
+    return (
+        f"shared folder: missing at {SHARED}; tests that need its corpora or F1DB are skipped "
+        "and Discord request bodies are not checked against Discord's API description"
+    )
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ import traceback
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -50,9 +49,8 @@ from bot.emulator import (
 )
 from bot.emulator.interactions import UserLike
 from cogs._loopback import point_discord_at, restore_endpoints
+from tests.conftest import openapi_spec
 
-REPO = Path(__file__).resolve().parents[1]
-OPENAPI_SPEC = REPO.parent / "shared" / "data" / "discord-api-spec" / "openapi.json"
 TOKEN = "emulated.bot.token"
 
 
@@ -136,7 +134,7 @@ class DiscordHarness:
         interaction_window: float = 3.0,
     ) -> None:
         self.emulator = DiscordEmulator(
-            spec_path=OPENAPI_SPEC if validate else None,
+            spec_path=openapi_spec() if validate else None,
             shard_count=shard_count,
             rate_limits=rate_limits,
             interaction_window=interaction_window,
@@ -214,10 +212,15 @@ class DiscordHarness:
         *,
         channel: Channel | None = None,
         user: UserLike | None = None,
+        enforce_limits: bool = True,
     ) -> InteractionHandle:
         """Run a slash command, by default as the owner in #general."""
         return await self.emulator.slash_command(
-            path, options, channel=channel or self.world.general, user=user
+            path,
+            options,
+            channel=channel or self.world.general,
+            user=user,
+            enforce_limits=enforce_limits,
         )
 
     async def autocomplete(

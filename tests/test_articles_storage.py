@@ -18,7 +18,7 @@ from storage.articles import (
     store_articles,
 )
 from storage.db import DatabaseError, load_migrations, open_database, transaction
-from tests.conftest import SEED
+from tests.conftest import seed_article
 
 
 async def test_migrations_run_on_an_empty_file_and_again_without_change(tmp_path: Path) -> None:
@@ -51,13 +51,13 @@ async def test_a_database_from_a_newer_paddock_is_refused(tmp_path: Path) -> Non
 async def test_importing_the_seed_twice_stores_one_article(
     db: aiosqlite.Connection, tmp_path: Path
 ) -> None:
-    first = await import_paths(db, [SEED])
-    second = await import_paths(db, [SEED])
+    first = await import_paths(db, [seed_article()])
+    second = await import_paths(db, [seed_article()])
     assert len(first.created) == 1
     assert second.created == [] and len(second.unchanged) == 1
     # The same words under another file name are the same story.
     copy = tmp_path / "copy.txt"
-    copy.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    copy.write_text(seed_article().read_text(encoding="utf-8"), encoding="utf-8")
     third = await import_paths(db, [copy])
     assert third.created == []
     assert len(await latest_articles(db, 10)) == 1
@@ -78,7 +78,7 @@ async def test_same_url_with_new_words_is_an_update(db: aiosqlite.Connection) ->
 
 
 async def test_search_finds_the_seed_by_its_words(db: aiosqlite.Connection) -> None:
-    await import_paths(db, [SEED])
+    await import_paths(db, [seed_article()])
     await ingest_article(
         db, ParsedArticle(title="Imola schedule", body="The race weekend starts on Friday.")
     )
@@ -107,7 +107,7 @@ async def test_bad_file_in_a_batch_does_not_stop_the_others(
 
 
 def test_seed_summary_is_two_or_three_sentences() -> None:
-    [article] = read_article_file(SEED)
+    [article] = read_article_file(seed_article())
     assert 2 <= article.summary.count(". ") + 1 <= 3
 
 

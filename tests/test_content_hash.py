@@ -16,7 +16,7 @@ import pytest
 
 from bot.articles import ParsedArticle, _folded_words_utf8, content_hash
 from bot.importing import read_article_file
-from tests.conftest import REPO, SEED
+from tests.conftest import REPO, seed_article
 
 _SPACE = re.compile(r"\s+")
 
@@ -56,7 +56,7 @@ def test_typical_stories_hash_on_the_byte_path() -> None:
 
 
 def test_matches_the_formula_on_real_stories(shared_dir: Path) -> None:
-    stories = [*read_article_file(SEED)]
+    stories = [*read_article_file(seed_article())]
     for path in sorted((shared_dir / "corpus" / "dev").glob("*.json")):
         stories += read_article_file(path)
     for path in sorted((REPO / "tests" / "data" / "quotes_heldout").glob("*.json")):

@@ -20,20 +20,14 @@ from storage.people import (
     season_races,
     store_f1db_facts,
 )
-
-F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
-needs_f1db = pytest.mark.skipif(
-    not (F1DB / "drivers").is_dir(),
-    reason=f"F1DB source tree not found at {F1DB} (see ../shared/README.md)",
-)
+from tests.conftest import f1db_dir
 
 
 @pytest.fixture(scope="module")
 def f1db() -> F1dbData:
-    return read_f1db(F1DB)
+    return read_f1db(f1db_dir())
 
 
-@needs_f1db
 def test_a_mid_season_move_keeps_both_teams_with_their_rounds(f1db: F1dbData) -> None:
     lawson = next(p for p in f1db.people if p.id == "liam-lawson")
     seats = {(s.season, s.team): s.rounds for s in lawson.roles if s.role == "driver"}
@@ -45,7 +39,6 @@ def test_a_mid_season_move_keeps_both_teams_with_their_rounds(f1db: F1dbData) ->
     assert describe_rounds("1-2,4-7") == "rounds 1–2, 4–7"
 
 
-@needs_f1db
 def test_champions_come_from_final_standings_of_finished_seasons_only(f1db: F1dbData) -> None:
     assert f1db.champions[2025] == "lando-norris"
     assert f1db.champions[2024] == "max-verstappen"
@@ -55,7 +48,6 @@ def test_champions_come_from_final_standings_of_finished_seasons_only(f1db: F1db
     assert 2026 not in f1db.champions
 
 
-@needs_f1db
 def test_calendar_has_utc_session_times_and_no_imola_in_2026(f1db: F1dbData) -> None:
     dutch = next(r for r in f1db.races if (r.season, r.round) == (2026, 12))
     assert dutch.grand_prix == "Dutch Grand Prix"
@@ -66,9 +58,8 @@ def test_calendar_has_utc_session_times_and_no_imola_in_2026(f1db: F1dbData) -> 
     )
 
 
-@needs_f1db
 def test_the_shipped_summary_is_what_the_script_makes_from_this_f1db() -> None:
-    made, problems = summary(F1DB)
+    made, problems = summary(f1db_dir())
     shipped = json.loads(
         (Path(__file__).resolve().parents[1] / "bot" / "data" / "f1db_summary.json").read_text()
     )
@@ -104,7 +95,6 @@ async def test_builtin_directory_corrects_what_an_older_one_said(
     assert calendar and calendar[0].round == 1
 
 
-@needs_f1db
 async def test_import_f1db_updates_champions_calendar_and_rounds_once(
     db: aiosqlite.Connection, f1db: F1dbData
 ) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.importing import ImportFailure, read_article_file
-from tests.conftest import SEED
+from tests.conftest import seed_article
 
 
 def test_seed_article_is_read_with_its_header() -> None:
-    [article] = read_article_file(SEED)
+    [article] = read_article_file(seed_article())
     assert article.title == "Hamilton offers words of support for Russell"
     assert article.author == "Michelle Foster"
     assert article.tags == ("George Russell",)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-
-F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
+from tests.conftest import f1db_dir
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -42,9 +41,9 @@ def test_resolve_reads_stdin_one_query_per_line(
 
 def test_import_then_resolve_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "cli.db")
-    code, out, _ = run(capsys, "--db", db, "people", "import-f1db", str(F1DB))
+    code, out, _ = run(capsys, "--db", db, "people", "import-f1db", str(f1db_dir()))
     assert code == 0 and "added" in out
-    code, out, _ = run(capsys, "--db", db, "people", "import-f1db", str(F1DB), "--json")
+    code, out, _ = run(capsys, "--db", db, "people", "import-f1db", str(f1db_dir()), "--json")
     again = json.loads(out)
     assert code == 0 and again["added"] == [] and again["updated"] == []
 

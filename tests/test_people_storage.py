@@ -21,15 +21,12 @@ from storage.people import (
     load_people,
     merge_into_directory,
 )
-
-F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
+from tests.conftest import f1db_dir as shared_f1db
 
 
 @pytest.fixture
 def f1db_dir() -> Path:
-    if not (F1DB / "drivers").is_dir():
-        pytest.skip(f"F1DB source tree not found at {F1DB} (see ../shared/README.md)")
-    return F1DB
+    return shared_f1db()
 
 
 async def test_builtin_people_load_once(db: aiosqlite.Connection) -> None:

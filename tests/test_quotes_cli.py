@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-
-SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "seed"
+from tests.conftest import seed_article
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -56,7 +55,7 @@ def test_the_seed_article_gives_russell_seven_quotes_and_hamilton_three(
         str(tmp_path / "cli.db"),
         "quotes",
         "--json",
-        str(SEED / "hamilton-support-russell.txt"),
+        str(seed_article()),
     )
     assert code == 0
     speakers = [q["speaker"]["id"] for q in json.loads(out)["quotes"]]
@@ -69,7 +68,7 @@ def test_import_then_quote_by_person_and_reindex(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "cli.db")
-    assert run(capsys, "--db", db, "import", str(SEED / "hamilton-support-russell.txt"))[0] == 0
+    assert run(capsys, "--db", db, "import", str(seed_article()))[0] == 0
     code, out, _ = run(capsys, "--db", db, "quotes", "--reindex", "--json")
     assert code == 0 and json.loads(out)["quotes"] == 10
     code, out, _ = run(capsys, "--db", db, "quotes", "--reindex", "--json")

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
-
-import pytest
 
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import extract_quotes
 from bot.resolver import PeopleDirectory
+from tests.conftest import f1db_dir, seed_article, shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # Just under what the extractor reaches today, so a regression fails loudly.
 F1_FLOOR = 0.98
 
 
 def _scoring() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scoring", SHARED / "tools" / "scoring.py")
+    spec = importlib.util.spec_from_file_location(
+        "scoring", shared("tools/scoring.py", "the acceptance scoring rules")
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -30,20 +29,20 @@ def _scoring() -> ModuleType:
 
 def _people() -> list[Person]:
     return merge_people_lists(
-        read_f1db(SHARED / "data" / "f1db").people,
+        read_f1db(f1db_dir()).people,
         parse_builtin_directory(builtin_directory_text()),
         incoming_wins=False,
     )
 
 
-@pytest.mark.skipif(not (SHARED / "corpus" / "dev").is_dir(), reason="no development corpus")
 def test_dev_corpus_and_seed_score_above_the_floor() -> None:
+    corpus = shared("corpus", "the shared story corpus")
     people = _people()
     index = SpeakerIndex(people, PeopleDirectory(people).prominence)
-    files = sorted((SHARED / "corpus" / "dev").glob("*.json"))
-    files.append(SHARED / "corpus" / "seed" / "hamilton-support-russell.json")
+    files = sorted((corpus / "dev").glob("*.json"))
+    files.append(corpus / "seed" / "hamilton-support-russell.json")
     articles = [json.loads(f.read_text("utf-8")) for f in files]
-    seed_text = (SHARED / "corpus" / "seed" / "hamilton-support-russell.txt").read_text("utf-8")
+    seed_text = seed_article().read_text("utf-8")
     predictions = []
     for file, article in zip(files, articles, strict=True):
         text = seed_text if file.parent.name == "seed" else article["text"]

@@ -8,15 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.quote_speakers import SpeakerIndex
 from bot.quotes import extract_quotes
 from bot.resolver import PeopleDirectory
+from tests.conftest import f1db_dir, shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ARTICLES = sorted((Path(__file__).parent / "data" / "quotes_heldout").glob("*.json"))
 # Just under what the extractor reaches today, so a regression fails loudly.
 F1_FLOOR = 0.98
@@ -24,22 +22,19 @@ F1_FLOOR = 0.98
 
 def _people() -> list[Person]:
     return merge_people_lists(
-        read_f1db(SHARED / "data" / "f1db").people,
+        read_f1db(f1db_dir()).people,
         parse_builtin_directory(builtin_directory_text()),
         incoming_wins=False,
     )
 
 
-@pytest.mark.skipif(
-    not (SHARED / "tools" / "scoring.py").is_file() or not (SHARED / "data" / "f1db").is_dir(),
-    reason="no scoring rules or F1DB beside the project",
-)
 def test_held_out_style_articles_score_above_the_floor() -> None:
-    sys.path.insert(0, str(SHARED / "tools"))
+    tools = str(shared("tools/scoring.py", "the acceptance scoring rules").parent)
+    sys.path.insert(0, tools)
     try:
         from scoring import score_quotes
     finally:
-        sys.path.remove(str(SHARED / "tools"))
+        sys.path.remove(tools)
     people = _people()
     index = SpeakerIndex(people, PeopleDirectory(people).prominence)
     articles = [json.loads(path.read_text("utf-8")) for path in ARTICLES]

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.f1db import read_f1db
 from bot.people import builtin_directory_text, merge_people_lists, parse_builtin_directory
 from bot.resolver import PeopleDirectory
-
-F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
+from tests.conftest import f1db_dir
 
 
 @pytest.fixture(scope="module")
 def directory() -> PeopleDirectory:
-    if not (F1DB / "drivers").is_dir():
-        pytest.skip(f"F1DB source tree not found at {F1DB} (see ../shared/README.md)")
     people = merge_people_lists(
         parse_builtin_directory(builtin_directory_text()),
-        read_f1db(F1DB).people,
+        read_f1db(f1db_dir()).people,
         incoming_wins=True,
     )
     return PeopleDirectory(people)

@@ -3,8 +3,6 @@ windowed search."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import aiosqlite
 import pytest
 
@@ -24,6 +22,7 @@ from storage.people import (
     load_people,
     merge_into_directory,
 )
+from tests.conftest import f1db_dir
 
 
 def story(title: str, body: str, day: int) -> ParsedArticle:
@@ -105,10 +104,10 @@ async def test_stories_stored_without_the_hook_are_scanned_at_start_up(
 
 
 async def test_an_old_driver_is_not_mentioned_by_a_common_word_that_is_his_surname(
-    db: aiosqlite.Connection, shared_dir: Path
+    db: aiosqlite.Connection,
 ) -> None:
     await ensure_builtin_people(db)
-    f1db = read_f1db(shared_dir / "data" / "f1db").people
+    f1db = read_f1db(f1db_dir()).people
     await merge_into_directory(db, f1db, incoming_wins=True)
     people = await load_people(db)
     assert {"carlos-pace", "paddy-driver"} <= {p.id for p in people}

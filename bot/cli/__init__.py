@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
+from storage.db import DatabaseError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.articles",
     "bot.cli.bot",
     "bot.cli.feeds",
+    "bot.cli.health",
     "bot.cli.people",
     "bot.cli.quotes",
 )
@@ -60,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return asyncio.run(args.handler(args, settings))
+    except DatabaseError as exc:
+        # A corrupt, unwritable or newer database: one line saying which, not a traceback.
+        print(f"paddock: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -60,11 +60,15 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
             return await run_console_command(argparse.Namespace(json=False, demo=None), settings)
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    import aiohttp
     import discord
 
     from bot.app import create_bot
+    from storage.db import open_database
 
-    bot = create_bot(settings)
+    # A corrupt, unwritable or newer database stops Paddock here, before it logs in.
+    database = await open_database(settings.database, writable=True)
+    bot = create_bot(settings, database=database, record_health=True)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -91,6 +95,9 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     except discord.PrivilegedIntentsRequired:
         print("paddock: Discord refused the gateway intents this bot asked for.", file=sys.stderr)
         return 2
+    except (aiohttp.ClientError, OSError) as exc:
+        print(f"paddock: cannot reach Discord ({exc}). Check the network.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -102,8 +109,9 @@ async def sync_commands(args: argparse.Namespace, settings: Settings) -> int:
 
     bot = create_bot(settings, sync_commands=False)
     async with bot:
+        # login() runs setup_hook, which opens the database and loads the cogs whose
+        # commands are registered; no gateway connection is needed to register them.
         await bot.login(settings.discord_token)
-        await bot.setup_hook()
         count = await bot.sync_commands()
     where = f"server {settings.dev_guild}" if settings.dev_guild else "every server (global)"
     print(f"Registered {count} slash commands for {where}.")

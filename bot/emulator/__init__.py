@@ -6,7 +6,12 @@ See docs/discord-offline.md for the facts about discord.py this relies on.
 """
 
 from bot.emulator.faults import FaultInjector
-from bot.emulator.interactions import CallbackType, InteractionHandle, InteractionResponse
+from bot.emulator.interactions import (
+    CallbackType,
+    InteractionHandle,
+    InteractionResponse,
+    OptionRejected,
+)
 from bot.emulator.ratelimit import RateLimitConfig
 from bot.emulator.recording import RecordedRequest, Violation
 from bot.emulator.server import DiscordEmulator
@@ -35,6 +40,7 @@ __all__ = [
     "InteractionResponse",
     "Member",
     "Message",
+    "OptionRejected",
     "Permission",
     "Pings",
     "RateLimitConfig",

@@ -26,9 +26,18 @@ from bot.emulator.state import (
 )
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+# What Discord's client lets a person type into a string option that declares no max_length.
+MAX_STRING_OPTION_LENGTH = 6000
+# Integer options carry JSON numbers that JavaScript clients read exactly: 53 bits.
+MAX_SAFE_INTEGER = 2**53 - 1
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
 SELECT_TYPES = {3, 5, 6, 7, 8}
+
+
+class OptionRejected(ValueError):
+    """Discord refused an option value before sending the interaction, as its client does
+    for a value outside the limits the command registered: the bot never sees it."""
 
 
 class InteractionType:
@@ -195,10 +204,23 @@ class InteractionFactory:
         channel: Channel,
         user: UserLike | None = None,
         locale: str = "en-US",
+        enforce_limits: bool = True,
     ) -> JSON:
-        """``/name [group] [subcommand]`` with ``options`` as the user filled them in."""
+        """``/name [group] [subcommand]`` with ``options`` as the user filled them in.
+
+        A value outside the limits the command registered raises ``OptionRejected``, as
+        Discord's client refuses to send it; ``enforce_limits=False`` sends it anyway, to
+        see how the bot copes should one arrive.
+        """
         return self._command_like(
-            InteractionType.APPLICATION_COMMAND, path, options or {}, None, channel, user, locale
+            InteractionType.APPLICATION_COMMAND,
+            path,
+            options or {},
+            None,
+            channel,
+            user,
+            locale,
+            enforce_limits,
         )
 
     def autocomplete(
@@ -215,7 +237,7 @@ class InteractionFactory:
         if focused not in options:
             raise ValueError(f"focused option {focused!r} needs a value (the text typed so far)")
         return self._command_like(
-            InteractionType.AUTOCOMPLETE, path, options, focused, channel, user, locale
+            InteractionType.AUTOCOMPLETE, path, options, focused, channel, user, locale, True
         )
 
     def component(
@@ -336,6 +358,7 @@ class InteractionFactory:
         channel: Channel,
         user: UserLike | None,
         locale: str,
+        enforce_limits: bool,
     ) -> JSON:
         name, *nested = path.strip().lstrip("/").split()
         guild = self.state.guild_of(channel)
@@ -361,9 +384,12 @@ class InteractionFactory:
                 raise ValueError(f"{path!r} needs option {definition['name']!r}")
         for option_name, value in options.items():
             definition = _option_definition(definitions, option_name, path)
-            level.append(
-                self._option(definition, value, option_name == focused, channel, user, resolved)
+            option = self._option(
+                definition, value, option_name == focused, channel, user, resolved
             )
+            if enforce_limits:
+                _check_limits(definition, option)
+            level.append(option)
         data: JSON = {"id": command["id"], "name": name, "type": 1, "options": top}
         if resolved:
             data["resolved"] = resolved
@@ -389,9 +415,10 @@ class InteractionFactory:
         if option_type in (USER, CHANNEL, ROLE, MENTIONABLE):
             option["value"] = self._resolve(option_type, value, channel, user, resolved)
             return option
-        converted = {STRING: str, INTEGER: int, NUMBER: float, BOOLEAN: _boolean}[option_type](
-            value
-        )
+        try:
+            converted = _CONVERTERS[option_type](value)
+        except ValueError:
+            raise OptionRejected(f"{definition['name']} must be {_KIND[option_type]}") from None
         choices = definition.get("choices")
         if choices and converted not in [c["value"] for c in choices]:
             raise ValueError(f"{converted!r} is not a choice of option {definition['name']!r}")
@@ -430,6 +457,45 @@ class InteractionFactory:
         return str(target_id)
 
 
+def _check_limits(definition: JSON, option: JSON) -> None:
+    """Discord's client checks each value against the limits its command registered before
+    it sends the interaction."""
+    value = option["value"]
+    if option.get("focused"):
+        return  # what has been typed so far, sent as it stands for suggestions
+    if option["type"] == STRING:
+        _check_length(definition, value)
+    elif option["type"] in (INTEGER, NUMBER):
+        _check_range(definition, value)
+
+
+def _check_length(definition: JSON, text: str) -> None:
+    name = definition["name"]
+    longest = min(
+        definition.get("max_length") or MAX_STRING_OPTION_LENGTH, MAX_STRING_OPTION_LENGTH
+    )
+    shortest = definition.get("min_length") or 0
+    if len(text) > longest:
+        raise OptionRejected(
+            f"{name} must be {longest} characters or fewer (this one has {len(text)})"
+        )
+    if len(text) < shortest:
+        raise OptionRejected(f"{name} must be at least {shortest} characters long")
+
+
+def _check_range(definition: JSON, number: float) -> None:
+    name = definition["name"]
+    if definition["type"] == INTEGER and abs(number) > MAX_SAFE_INTEGER:
+        raise OptionRejected(
+            f"{name} must be a number between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}"
+        )
+    lowest, highest = definition.get("min_value"), definition.get("max_value")
+    if lowest is not None and number < lowest:
+        raise OptionRejected(f"{name} must be {lowest:g} or more")
+    if highest is not None and number > highest:
+        raise OptionRejected(f"{name} must be {highest:g} or less")
+
+
 def _boolean(value: Any) -> bool:
     """Typed text such as ``true``/``no`` from the console, or a real bool from a test."""
     if isinstance(value, str):
@@ -437,6 +503,15 @@ def _boolean(value: Any) -> bool:
             raise ValueError(f"{value!r} is not a boolean")
         return value.lower() in ("true", "yes", "1")
     return bool(value)
+
+
+_CONVERTERS: dict[int, Callable[[Any], Any]] = {
+    STRING: str,
+    INTEGER: int,
+    NUMBER: float,
+    BOOLEAN: _boolean,
+}
+_KIND = {STRING: "text", INTEGER: "a whole number", NUMBER: "a number", BOOLEAN: "true or false"}
 
 
 def _option_definition(definitions: list[JSON], name: str, path: str) -> JSON:

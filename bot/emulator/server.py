@@ -271,10 +271,14 @@ class DiscordEmulator:
         channel: Channel,
         user: UserLike | None = None,
         locale: str = "en-US",
+        enforce_limits: bool = True,
     ) -> InteractionHandle:
-        """Run ``/paddock channel set`` with ``options`` ({"channel": news_channel, ...})."""
+        """Run ``/paddock channel set`` with ``options`` ({"channel": news_channel, ...}).
+
+        Raises ``OptionRejected`` for a value outside the command's registered limits, as
+        Discord's client does (see ``InteractionFactory.command``)."""
         payload = self.interaction_factory.command(
-            path, options, channel=channel, user=user, locale=locale
+            path, options, channel=channel, user=user, locale=locale, enforce_limits=enforce_limits
         )
         return await self.dispatch_interaction(payload)
 

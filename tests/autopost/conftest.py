@@ -30,9 +30,10 @@ from tests.feeds.conftest import FeedServer, Item, feed_server, hours_ago, rss
 __all__ = ["feed_server"]  # the local feed server fixture, shared with tests/feeds
 
 LONG = " ".join(["The stewards reviewed the incident at turn four after the race."] * 12)
-# Discord's real limits; the delivery tests run under them.
+# Discord's limits, but for a message window of half a second instead of five: a test that
+# waits one out (after a 429, or for the sixth post in a channel) then takes a moment.
 DISCORD_LIMITS = RateLimitConfig(
-    messages_per_channel=5, message_window=5.0, global_requests=50, global_window=1.0
+    messages_per_channel=5, message_window=0.5, global_requests=50, global_window=1.0
 )
 
 

@@ -15,7 +15,7 @@ from bot.ingest import import_paths
 from bot.pipeline import article_hooks
 from bot.settings import Settings
 from storage.db import connect
-from tests.conftest import SEED
+from tests.conftest import seed_article
 from tests.discord_harness import DiscordHarness
 
 DEMO = Path(__file__).resolve().parents[2] / "bot" / "data" / "demo_articles.jsonl"
@@ -139,7 +139,7 @@ def news_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed, the demo stories and a long story, imported with their quotes once."""
     folder = tmp_path_factory.mktemp("news")
     extra = write_jsonl(folder / "long.jsonl", long_article())
-    return asyncio.run(seeded_database(folder / "template.db", SEED, DEMO, extra))
+    return asyncio.run(seeded_database(folder / "template.db", seed_article(), DEMO, extra))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.console import readable, run_console
-from bot.settings import Settings
+from bot.settings import DEFAULT_FEEDS, Settings
 
 
 async def console(tmp_path: Path, *lines: str, as_json: bool = True) -> tuple[int, str]:
@@ -85,3 +85,32 @@ async def test_replies_read_as_plain_text_in_a_terminal(tmp_path: Path) -> None:
 def test_markdown_becomes_plain_text() -> None:
     text = r"[McLaren's \*new\* floor](https://example.com/a) is **quick**"
     assert readable(text) == "McLaren's *new* floor (https://example.com/a) is quick"
+
+
+async def test_values_past_an_options_limits_are_refused_as_discord_refuses_them(
+    tmp_path: Path,
+) -> None:
+    code, output = await console(
+        tmp_path, "/latest count:-5", "/driver name:" + "x" * 6000, "/latest count:2"
+    )
+    negative, overlong, fine = replies(output)
+    assert code == 1
+    assert negative["error"] == "Discord would not send that: count must be 1 or more."
+    assert overlong["error"] == (
+        "Discord would not send that: name must be 100 characters or fewer (this one has 6000)."
+    )
+    assert fine["embeds"][0]["description"].count("demo.paddock.invalid") == 2
+
+
+async def test_the_offline_console_never_reads_the_real_news_sites(tmp_path: Path) -> None:
+    out = io.StringIO()
+    code = await run_console(
+        Settings(database=tmp_path / "paddock.db", feeds=DEFAULT_FEEDS),
+        source=io.StringIO("poll\n/paddock feeds list\n"),
+        out=out,
+        as_json=True,
+    )
+    polled, listed = replies(out.getvalue())
+    assert code == 0
+    assert polled["content"].startswith("Read 0 feed(s): 0 new")
+    assert "formula1.com" not in json.dumps(listed)

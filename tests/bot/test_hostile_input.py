@@ -170,8 +170,8 @@ async def test_every_text_option_has_a_length_limit_discord_enforces(
 
 
 async def test_overlong_arguments_get_a_short_answer(hostile: DiscordHarness) -> None:
-    """Discord's client stops at max_length; should a longer value arrive anyway, the bot
-    still answers in time, without echoing it whole."""
+    """Discord's client stops at max_length (see test_option_limits); should a longer value
+    arrive anyway, the bot still answers in time, without echoing it whole."""
     for path, options in (
         ("latest", {"about": LONG}),
         ("story", {"words": LONG}),
@@ -179,7 +179,7 @@ async def test_overlong_arguments_get_a_short_answer(hostile: DiscordHarness) ->
         ("quote", {"person": "russell", "about": LONG}),
         ("driver", {"name": LONG}),
     ):
-        handle = await hostile.slash(path, options)
+        handle = await hostile.slash(path, options, enforce_limits=False)
         await handle.response()
 
         assert handle.callback_delay is not None and handle.callback_delay < 3, path
@@ -192,7 +192,10 @@ async def test_overlong_arguments_get_a_short_answer(hostile: DiscordHarness) ->
 async def test_overlong_moderator_values_are_refused_cleanly(hostile: DiscordHarness) -> None:
     for kind in ("person", "team", "keyword"):
         handle = await hostile.slash(
-            "paddock filter add", {"kind": kind, "value": LONG}, user=hostile.world.moderator
+            "paddock filter add",
+            {"kind": kind, "value": LONG},
+            user=hostile.world.moderator,
+            enforce_limits=False,
         )
         reply = await handle.response()
         assert reply["data"]["flags"] == 64

@@ -6,12 +6,17 @@ import argparse
 import asyncio
 import os
 import signal
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from bot.cli.bot import run_bot
 from bot.emulator import DiscordEmulator
 from bot.settings import Settings
-from cogs._loopback import point_discord_at, restore_endpoints
+from cogs._loopback import discord_at, point_discord_at, restore_endpoints
 from storage.db import connect
 
 
@@ -42,3 +47,48 @@ async def test_sigterm_closes_the_running_bot_cleanly(tmp_path: Path) -> None:
     # The database was closed with the bot: it opens again and holds the synced state.
     async with connect(database) as conn, conn.execute("SELECT count(*) FROM bot_state") as cur:
         assert (await cur.fetchone())[0] >= 1
+
+
+def newer_database(path: Path) -> Path:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    return path
+
+
+def corrupt_database(path: Path) -> Path:
+    path.write_bytes(b"not a database at all " * 400)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (corrupt_database, "is not a usable Paddock database: file is not a database"),
+        (newer_database, "is at schema version 999, newer than this Paddock"),
+    ],
+)
+@pytest.mark.parametrize("command", [["run"], ["console", "--no-demo"]])
+def test_a_bad_database_stops_run_and_console_with_one_line_before_discord(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    make: Callable[[Path], Path],
+    message: str,
+    command: list[str],
+) -> None:
+    database = make(tmp_path / "paddock.db")
+    monkeypatch.setenv("DISCORD_TOKEN", "run.test.token")
+    # Should Paddock try to log in anyway, it finds nothing listening on loopback.
+    with discord_at(Unreachable()):
+        code = main(["--db", str(database), *command])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith(f"paddock: {database}")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+class Unreachable:
+    base_url = "http://127.0.0.1:9/api/v10"
+    gateway_url = "ws://127.0.0.1:9/"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from bot.app import PaddockBot, create_bot
+from bot.cli.bot import sync_commands
+from bot.emulator import DiscordEmulator
 from bot.settings import Settings
+from cogs._loopback import point_discord_at, restore_endpoints
 from tests.discord_harness import DiscordHarness
 
 GUILD_SYNC = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
@@ -38,3 +42,26 @@ async def test_a_restart_with_the_same_commands_does_not_register_again(tmp_path
         pass
     # Discord rate limits global registration; an unchanged tree is not sent twice.
     assert len(harness.emulator.requests_to(GLOBAL_SYNC)) == 1
+
+
+async def test_paddock_sync_registers_the_commands_without_connecting(tmp_path: Path) -> None:
+    emulator = DiscordEmulator(token="sync.test.token")
+    guild = emulator.state.create_guild("Sync Test")
+    settings = Settings(
+        database=tmp_path / "paddock.db",
+        feeds=(),
+        discord_token="sync.test.token",
+        dev_guild=guild.id,
+    )
+    await emulator.start()
+    previous = point_discord_at(emulator)
+    try:
+        code = await sync_commands(argparse.Namespace(), settings)
+    finally:
+        restore_endpoints(previous)
+        await emulator.stop()
+    assert code == 0
+    names = {name for name, _ in emulator.state.guild_commands[guild.id]}
+    assert {"latest", "quote", "story", "driver", "paddock"} <= names
+    assert not emulator.gateway.identifies
+    assert not emulator.problems()

@@ -8,12 +8,12 @@ import aiohttp
 import pytest
 
 from bot.emulator import DiscordEmulator
-from tests.discord_harness import OPENAPI_SPEC
+from tests.conftest import openapi_spec, shared
 
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator(spec_path=OPENAPI_SPEC) as running:
+    async with DiscordEmulator(spec_path=openapi_spec()) as running:
         yield running
 
 
@@ -33,6 +33,7 @@ async def test_unknown_routes_are_404_and_recorded(emulator: DiscordEmulator) ->
 
 
 async def test_bodies_that_break_the_spec_are_recorded(emulator: DiscordEmulator) -> None:
+    shared("data/discord-api-spec/openapi.json", "Discord's OpenAPI description")
     guild = emulator.state.create_guild()
     channel = emulator.state.create_text_channel(guild, "news")
     url = f"{emulator.base_url}/channels/{channel.id}/messages"
