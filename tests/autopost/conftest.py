@@ -124,7 +124,7 @@ class Newsroom:
                 total.paused_guilds.update(report.paused_guilds)
                 if report.idle:
                     return total
-                if report.retrying and not (report.sent or report.edited):
+                if (report.retrying or report.paced) and not (report.sent or report.edited):
                     await asyncio.sleep(0.05)
 
     def posts(self, channel: Channel | None = None) -> list[Message]:
