@@ -34,7 +34,7 @@ from bot.feeds import matching_headline
 from bot.guilds import GuildConfig, StoryFacts, filter_verdict
 from bot.ingest import AfterStore
 from bot.teams import teams_in
-from storage.articles import StoreResult, get_article
+from storage.articles import StoreResult
 from storage.deliveries import (
     DueDelivery,
     PlannedDelivery,
@@ -72,6 +72,12 @@ PeopleFinder = Callable[[aiosqlite.Connection, Article], Awaitable[frozenset[str
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _instant(moment: datetime) -> str:
+    """To the microsecond, for leases and retries: a second's rounding would end a short
+    lease at once. Compares correctly with ``_iso`` strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _utc(now: Clock) -> datetime:
@@ -419,10 +425,9 @@ class DeliveryWorker:
         """Start a lane for every channel with something due; the Discord side calls this
         on a loop. Raises what killed a lane, if anything did (the worker is then stopped)."""
         async with self._round:
-            report = self._report = WorkerReport()
             await skip_paused_guilds(self._conn)
             channels = await channels_due(
-                self._conn, _iso(_utc(self._clock)), self._channels_per_round
+                self._conn, _instant(_utc(self._clock)), self._channels_per_round
             )
             for channel_id in channels:
                 if channel_id not in self._lanes:
@@ -435,6 +440,8 @@ class DeliveryWorker:
                 crashes, self._crashes = self._crashes, []
                 await self.stop()
                 raise BaseExceptionGroup("a delivery lane died", crashes)
+            # Everything lanes did since the last round returned, carried-over lanes included.
+            report, self._report = self._report, WorkerReport()
             return report
 
     async def stop(self) -> None:
@@ -446,8 +453,14 @@ class DeliveryWorker:
 
     def _lane_ended(self, channel_id: int, lane: asyncio.Task[None]) -> None:
         self._lanes.pop(channel_id, None)
-        if not lane.cancelled() and (crash := lane.exception()) is not None:
-            self._crashes.append(crash)
+        if lane.cancelled() or (error := lane.exception()) is None:
+            return
+        if isinstance(error, Exception):
+            # Say the database was busy: the row keeps its claim until the lease runs out,
+            # then it is taken over (and looked for in the channel) like any interruption.
+            log.error("delivery to channel %d stopped", channel_id, exc_info=error)
+        else:
+            self._crashes.append(error)
 
     async def _run_lane(self, channel_id: int) -> None:
         async with self._channels_at_once:
@@ -460,8 +473,8 @@ class DeliveryWorker:
                     self._conn,
                     channel_id,
                     owner=self.name,
-                    now=_iso(now),
-                    lease_until=_iso(now + self._lease),
+                    now=_instant(now),
+                    lease_until=_instant(now + self._lease),
                 )
                 if item is None:
                     self._pacer.give_back(channel_id)
@@ -477,11 +490,10 @@ class DeliveryWorker:
 
     async def _deliver(self, item: DueDelivery) -> bool:
         """Send or edit one claimed row; False when this channel should stop for this round."""
-        report = self._report
-        article = await get_article(self._conn, item.article_id)
+        article = item.article
         if article is None:
             await mark_failed(self._conn, item.id, item.kind, "the story no longer exists")
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         delivery = Delivery(
             id=item.id,
@@ -499,25 +511,25 @@ class DeliveryWorker:
             if item.kind == "send":
                 message_id = await self._sender.send(delivery)
                 if await mark_sent(self._conn, item.id, message_id, owner=self.name):
-                    report.sent.append(item.id)
+                    self._report.sent.append(item.id)
                 else:
                     log.warning("delivery %d was taken over while it was being sent", item.id)
             else:
                 assert item.message_id is not None
                 await self._sender.edit(delivery, item.message_id)
                 await mark_edited(self._conn, item.id)
-                report.edited.append(item.id)
+                self._report.edited.append(item.id)
             return True
         except TransientSendError as exc:
             return await self._retry(item, str(exc), exc.retry_after, exc.may_have_posted)
         except MessageGoneError:
             await mark_failed(self._conn, item.id, item.kind, "the posted message was deleted")
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         except PermanentSendError as exc:
             # Moderators read what to do about it; Discord's own words go to the log.
             log.warning("pausing deliveries to guild %d: %s (%s)", item.guild_id, exc.reason, exc)
-            report.paused_guilds[item.guild_id] = exc.reason
+            self._report.paused_guilds[item.guild_id] = exc.reason
             await pause_for_failure(self._conn, item.guild_id, exc.reason)
             return False
         except Exception as exc:
@@ -529,18 +541,17 @@ class DeliveryWorker:
     async def _retry(
         self, item: DueDelivery, error: str, retry_after: float | None, may_have_posted: bool
     ) -> bool:
-        report = self._report
         if item.attempts + 1 >= self._max_attempts:
             reason = f"failed after {item.attempts + 1} attempts: {error}"
             await mark_failed(self._conn, item.id, item.kind, reason)
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         if retry_after is not None:
             delay = retry_after
         else:
             ceiling = min(self._retry_cap, self._retry_base * 2**item.attempts)
             delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
-        next_attempt = _iso(_utc(self._clock) + timedelta(seconds=delay))
+        next_attempt = _instant(_utc(self._clock) + timedelta(seconds=delay))
         await schedule_retry(
             self._conn,
             item.id,
@@ -549,5 +560,5 @@ class DeliveryWorker:
             error=error,
             may_have_posted=may_have_posted,
         )
-        report.retrying.append(item.id)
+        self._report.retrying.append(item.id)
         return False

@@ -8,7 +8,8 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.articles import utc_now
+from bot.articles import Article, utc_now
+from storage.articles import get_article
 from storage.db import transaction
 
 DeliveryStatus = Literal["pending", "sending", "sent", "skipped", "failed"]
@@ -41,6 +42,8 @@ class DueDelivery:
     # looks in the channel before posting, as Discord may not honour the nonce.
     interrupted: bool = False
     attempted_at: str | None = None  # when that earlier attempt began
+    # Read with the claim; None when the story was deleted meanwhile.
+    article: Article | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +180,10 @@ async def channels_due(conn: aiosqlite.Connection, now: str, limit: int) -> list
     counts as due by its oldest unsent row only, so a row waiting out a retry holds back the
     rows after it in that channel and nowhere else.
     """
-    async with conn.execute(
+    # One trip that reads every row: a statement left open between awaits would hold an old
+    # snapshot, and this connection's next write would fail at once if another process
+    # had written since.
+    rows = await conn.execute_fetchall(
         "WITH heads AS (SELECT min(id) AS id FROM deliveries "
         "WHERE status IN ('pending', 'sending') GROUP BY channel_id), "
         "due AS ("
@@ -193,8 +199,8 @@ async def channels_due(conn: aiosqlite.Connection, now: str, limit: int) -> list
         "row_number() OVER (PARTITION BY guild_id ORDER BY first) AS turn FROM firsts) "
         "ORDER BY turn, first LIMIT ?",
         (now, now, limit),
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    )
+    return [row[0] for row in rows]
 
 
 _CLAIMABLE = (
@@ -209,7 +215,8 @@ async def claim_next(
     conn: aiosqlite.Connection, channel_id: int, *, owner: str, now: str, lease_until: str
 ) -> DueDelivery | None:
     """Take the channel's next post (or, with none due, its next edit) for ``owner`` until
-    ``lease_until``; None when nothing in the channel is due or another process holds it.
+    ``lease_until``, with its story; None when nothing in the channel is due or another
+    process holds it.
 
     The read and the claim share one write transaction, so across processes exactly one
     claimer wins a row. Posts go strictly in order: only a channel's oldest unsent row can
@@ -230,7 +237,12 @@ async def claim_next(
             )
             interrupted = head[1] == "sending"
             return DueDelivery(
-                head[0], "send", *head[2:8], interrupted, head[8] if interrupted else None
+                head[0],
+                "send",
+                *head[2:8],
+                interrupted=interrupted,
+                attempted_at=head[8] if interrupted else None,
+                article=await get_article(conn, head[2]),
             )
         async with conn.execute(
             _CLAIMABLE + "d.status = 'sent' AND d.edit_pending = 1 "
@@ -244,7 +256,7 @@ async def claim_next(
             "UPDATE deliveries SET claimed_by = ?, next_attempt_at = ? WHERE id = ?",
             (owner, lease_until, edit[0]),
         )
-        return DueDelivery(edit[0], "edit", *edit[2:8])
+        return DueDelivery(edit[0], "edit", *edit[2:8], article=await get_article(conn, edit[2]))
 
 
 async def release_claim(conn: aiosqlite.Connection, delivery_id: int, owner: str) -> None:
