@@ -363,10 +363,15 @@ class WorkerReport:
     paused_guilds: dict[int, str] = field(default_factory=dict)
     # Channels that had used their share of posts with more due: served next round.
     paced: list[int] = field(default_factory=list)
+    # Channels whose lane was still at work when the round ended (a slow answer, or
+    # discord.py waiting for the channel's rate limit to reset): it reports later.
+    busy: list[int] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
-        return not (self.sent or self.edited or self.retrying or self.failed or self.paced)
+        return not (
+            self.sent or self.edited or self.retrying or self.failed or self.paced or self.busy
+        )
 
 
 def worker_name() -> str:
@@ -398,7 +403,7 @@ class DeliveryWorker:
         retry_base: float = 5.0,
         retry_cap: float = 900.0,
         lease: timedelta = timedelta(minutes=2),
-        round_budget: float = 5.0,
+        round_budget: float = 1.0,
         name: str | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
@@ -442,6 +447,7 @@ class DeliveryWorker:
                 raise BaseExceptionGroup("a delivery lane died", crashes)
             # Everything lanes did since the last round returned, carried-over lanes included.
             report, self._report = self._report, WorkerReport()
+            report.busy = list(self._lanes)
             return report
 
     async def stop(self) -> None:
