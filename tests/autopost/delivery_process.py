@@ -4,7 +4,7 @@
         --token T --lease SECONDS
 
 It runs the real bot (its AutoPost cog, ``DiscordSender`` and discord.py) with a short claim
-lease and the channel pacing loosened to the emulator's, prints ``{"ready": true}`` once
+lease and each channel paced to half the emulator's limit, one post at a time, prints ``{"ready": true}`` once
 connected, and runs until killed or until its standard input closes; then it prints
 ``{"sent": N}``, the posts it recorded itself.
 """
@@ -28,7 +28,7 @@ from cogs._loopback import point_discord_at
 from cogs.autopost import AutoPost, DiscordSender
 
 # The emulator the tests run these processes against allows this many posts per second
-# in a channel.
+# in a channel; each process posts one at a time, so that two share the work.
 POSTS_PER_CHANNEL_SECOND = 50
 
 
@@ -66,7 +66,7 @@ class DeliveringPaddock(PaddockBot):
         self.autopost.worker = CountingWorker(
             self.db,
             DiscordSender(self),
-            pacer=DeliveryPacer(per_channel=(POSTS_PER_CHANNEL_SECOND, 1.0)),
+            pacer=DeliveryPacer(per_channel=(1, 2 / POSTS_PER_CHANNEL_SECOND)),
             lease=timedelta(seconds=self.lease),
             retry_base=0.2,
         )
