@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 import aiosqlite
@@ -150,8 +151,9 @@ async def requeue_missed(
     server missed while its last failure paused it (failed with it, or skipped while it
     lasted) and has not had since. Returns how many.
 
-    Stories skipped during a pause a moderator chose stay skipped: only rows changed since
-    the failure pause began count.
+    Stories skipped during a pause a moderator chose stay skipped, and so do those an
+    earlier failure held back: only the posts failed when this pause began, and the stories
+    skipped after it, count.
     """
     async with transaction(conn):
         cursor = await conn.execute(
@@ -159,10 +161,10 @@ async def requeue_missed(
             "channel_id = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL, "
             "claimed_by = NULL, updated_at = ? WHERE id IN ("
             "SELECT d.id FROM deliveries AS d JOIN articles AS a ON a.id = d.article_id "
-            "WHERE d.guild_id = ? AND (d.status = 'failed' OR "
-            "(d.status = 'skipped' AND d.reason = 'paused')) "
-            "AND d.updated_at >= coalesce((SELECT paused_at FROM guild_settings "
-            "WHERE guild_id = d.guild_id), '') "
+            "JOIN guild_settings AS g ON g.guild_id = d.guild_id "
+            "WHERE d.guild_id = ? AND ("
+            "(d.status = 'failed' AND d.updated_at = g.paused_at) OR "
+            "(d.status = 'skipped' AND d.reason = 'paused' AND d.id > g.paused_after_delivery)) "
             "AND coalesce(a.published_at, a.fetched_at) >= ? "
             "AND NOT EXISTS (SELECT 1 FROM deliveries AS o WHERE o.guild_id = d.guild_id "
             "AND o.article_id = d.article_id AND o.status IN ('pending', 'sending', 'sent')) "
@@ -347,27 +349,31 @@ async def mark_failed(
 
 async def pause_for_failure(conn: aiosqlite.Connection, guild_id: int, reason: str) -> int:
     """A server that can no longer be posted to is paused with ``reason`` and everything
-    still queued for it fails, with why; returns how many posts failed. When the pause
-    began is kept, so a catch-up afterwards requeues only what this failure held back."""
+    still queued for it fails, with why; returns how many posts failed. The pause records
+    when it began and the newest outbox row then, so that a catch-up afterwards requeues
+    only what this failure held back."""
     async with transaction(conn):
-        now = utc_now()
+        began = datetime.now(UTC).isoformat(timespec="microseconds")
         await conn.execute(
-            "INSERT INTO guild_settings (guild_id, paused, paused_reason, paused_at, updated_at) "
-            "VALUES (?, 1, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET paused = 1, "
+            "INSERT INTO guild_settings (guild_id, paused, paused_reason, paused_at, "
+            "paused_after_delivery, updated_at) "
+            "VALUES (?, 1, ?, ?, (SELECT coalesce(max(id), 0) FROM deliveries), ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET paused = 1, "
             "paused_reason = excluded.paused_reason, paused_at = excluded.paused_at, "
+            "paused_after_delivery = excluded.paused_after_delivery, "
             "updated_at = excluded.updated_at",
-            (guild_id, reason, now, now),
+            (guild_id, reason, began, began),
         )
         cursor = await conn.execute(
             "UPDATE deliveries SET status = 'failed', reason = ?, last_error = ?, "
             "claimed_by = NULL, next_attempt_at = NULL, updated_at = ? "
             "WHERE guild_id = ? AND status IN ('pending', 'sending')",
-            (reason, reason, now, guild_id),
+            (reason, reason, began, guild_id),
         )
         await conn.execute(
             "UPDATE deliveries SET edit_pending = 0, last_error = ?, updated_at = ? "
             "WHERE guild_id = ? AND edit_pending = 1",
-            (reason, now, guild_id),
+            (reason, began, guild_id),
         )
         return cursor.rowcount
 

@@ -9,6 +9,8 @@ CREATE INDEX deliveries_queue_by_channel ON deliveries (channel_id, id)
     WHERE status IN ('pending', 'sending');
 CREATE INDEX deliveries_edits_by_channel ON deliveries (channel_id, id) WHERE edit_pending = 1;
 
--- When posting last paused because the news channel failed: catching up afterwards requeues
--- only what that failure held back, never what a moderator's own pause skipped.
+-- When posting last paused because the news channel failed (to the microsecond; the posts it
+-- failed carry the same time) and the newest outbox row then: catching up afterwards
+-- requeues only what that failure held back, never what a moderator's own pause skipped.
 ALTER TABLE guild_settings ADD COLUMN paused_at TEXT;
+ALTER TABLE guild_settings ADD COLUMN paused_after_delivery INTEGER;
