@@ -4,9 +4,9 @@
         --token T --lease SECONDS
 
 It runs the real bot (its AutoPost cog, ``DiscordSender`` and discord.py) with a short claim
-lease and each channel paced to half the emulator's limit, one post at a time, prints ``{"ready": true}`` once
-connected, and runs until killed or until its standard input closes; then it prints
-``{"sent": N}``, the posts it recorded itself.
+lease and each channel paced to half the emulator's limit, one post at a time. It prints
+``{"ready": true}`` once connected and runs until killed or until its standard input closes;
+then it prints ``{"sent": N}``, the posts it recorded itself.
 """
 
 from __future__ import annotations
