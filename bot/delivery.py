@@ -398,7 +398,9 @@ class DeliveryWorker:
         *,
         pacer: DeliveryPacer | None = None,
         channels_per_round: int = 5000,
-        channels_at_once: int = 8,
+        # Lanes sending at once: a lane can sit in discord.py's wait for its channel's rate
+        # limit to reset, so allow as many as the overall limit lets through in a second.
+        channels_at_once: int = 50,
         max_attempts: int = 8,
         retry_base: float = 5.0,
         retry_cap: float = 900.0,
@@ -462,8 +464,9 @@ class DeliveryWorker:
         if lane.cancelled() or (error := lane.exception()) is None:
             return
         if isinstance(error, Exception):
-            # Say the database was busy: the row keeps its claim until the lease runs out,
-            # then it is taken over (and looked for in the channel) like any interruption.
+            # A failure outside the send (the database busy, say) ends this lane only: its
+            # row keeps the claim until the lease runs out, then is taken over (and looked
+            # for in the channel) like any interruption.
             log.error("delivery to channel %d stopped", channel_id, exc_info=error)
         else:
             self._crashes.append(error)
