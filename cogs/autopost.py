@@ -6,6 +6,7 @@ loops with discord.py's ``tasks`` and turns a delivery into a Discord message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -138,6 +139,8 @@ class AutoPost(commands.Cog):
         self.poller = FeedPoller(
             bot.db, bot.fetcher, interval=settings.poll_interval, default_feeds=settings.feeds
         )
+        # The round a poll started for what it brought, if one is under way.
+        self._delivering: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.http.max_ratelimit_timeout = LONGEST_RATE_LIMIT_WAIT
@@ -148,6 +151,8 @@ class AutoPost(commands.Cog):
     async def cog_unload(self) -> None:
         self.poll_feeds.cancel()
         self.deliver.cancel()
+        if self._delivering is not None:
+            self._delivering.cancel()
         await self.worker.stop()
 
     async def poll(self, *, every_feed: bool = False) -> tuple[PollRound, WorkerReport]:
@@ -160,8 +165,9 @@ class AutoPost(commands.Cog):
 
     @tasks.loop(seconds=60)
     async def poll_feeds(self) -> None:
-        """Each round polls only the feeds whose own interval (or backoff) is up; the
-        delivery loop posts what they bring, so no channel's trouble holds up polling."""
+        """Each round polls only the feeds whose own interval (or backoff) is up, and starts
+        a delivery round for what they bring without waiting for it: no channel's trouble
+        holds up polling."""
         try:
             result = await self.poller.poll_due()
         except Exception:
@@ -169,6 +175,10 @@ class AutoPost(commands.Cog):
             return
         if result.created:
             log.info("feeds brought %d new stories", len(result.created))
+        if (result.created or result.updated) and (
+            self._delivering is None or self._delivering.done()
+        ):
+            self._delivering = asyncio.create_task(self._deliver_round())
 
     @poll_feeds.before_loop
     async def _before_polling(self) -> None:
@@ -176,6 +186,9 @@ class AutoPost(commands.Cog):
 
     @tasks.loop(seconds=DELIVERY_INTERVAL_SECONDS)
     async def deliver(self) -> None:
+        await self._deliver_round()
+
+    async def _deliver_round(self) -> None:
         try:
             report = await self.worker.run_once()
         except Exception:
