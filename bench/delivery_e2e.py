@@ -11,7 +11,10 @@ overall. A feed served on 127.0.0.1 carries the news. Two measurements:
   every channel must hold exactly one copy;
 - poll-to-post: a new entry in a feed one server reads, from the start of the polling round
   that finds it (the one the cog's loop runs) to its message in the channel, over
-  ``--entries`` entries.
+  ``--entries`` entries;
+- fairness: one server has ``--backlog`` posts queued; a new entry in another server's own
+  feed, from the start of the poll that finds it to its message (given up after
+  ``--patience`` seconds), and how many of the first server's posts went before it.
 """
 
 from __future__ import annotations
@@ -33,11 +36,14 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 
 from bot.app import PaddockBot, create_bot
-from bot.emulator import Channel, DiscordEmulator, RateLimitConfig
+from bot.articles import ParsedArticle
+from bot.emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
+from bot.ingest import ingest_articles
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 from cogs.autopost import AutoPost
-from storage.db import connect
+from storage.db import connect, transaction
+from storage.deliveries import PlannedDelivery, add_planned_deliveries
 from storage.feeds import add_guild_feed
 from storage.guilds import set_news_channel
 
@@ -120,7 +126,7 @@ async def _wait_for_posts(emulator: DiscordEmulator, count: int, within: float) 
     )
 
 
-async def run(channels: int, entries: int) -> bool:
+async def run(channels: int, entries: int, backlog: int, patience: float) -> bool:
     emulator = DiscordEmulator(rate_limits=DISCORD_LIMITS, token=TOKEN)
     state = emulator.state
     news: list[Channel] = []
@@ -132,6 +138,7 @@ async def run(channels: int, entries: int) -> bool:
     await site.start()
     wire = site.publish("/wire.xml", "Bench wire", [])
     local = site.publish("/local.xml", "Local desk", [])
+    other = site.publish("/other.xml", "Other desk", [])
     ok = True
     with tempfile.TemporaryDirectory(prefix="paddock-delivery-") as folder:
         database = Path(folder) / "bench.db"
@@ -142,6 +149,9 @@ async def run(channels: int, entries: int) -> bool:
             first_guild = news[0].guild_id
             assert first_guild is not None
             await add_guild_feed(conn, first_guild, local, title="Local desk")
+            second_guild = news[1].guild_id
+            assert second_guild is not None
+            await add_guild_feed(conn, second_guild, other, title="Other desk")
         # The feeds are polled when the benchmark says, not on the bot's own schedule.
         settings = Settings(
             database=database, feeds=(wire,), allow_private_feeds=True, poll_interval=86_400
@@ -163,6 +173,7 @@ async def run(channels: int, entries: int) -> bool:
             print(f"bot ready in {len(bot.guilds)} servers after {ready:.1f} s")
             ok &= await fan_out(bot, emulator, site, news, now)
             ok &= await poll_to_post(bot, emulator, site, news[0], entries, now)
+            ok &= await fairness(bot, emulator, site, news, backlog, patience, now)
         finally:
             await bot.close()
             try:
@@ -252,13 +263,77 @@ async def poll_to_post(
     return in_order
 
 
+async def queue_backlog(bot: PaddockBot, channel: Channel, count: int, now: datetime) -> None:
+    """``count`` stories queued for ``channel``'s server alone, as a feed dumping its archive
+    leaves them (the delivery hook's rows for that one server)."""
+    assert channel.guild_id is not None
+    stories = [
+        ParsedArticle(
+            title=f"Backlog story {n}",
+            body=f"Backlog story {n}. The stewards met after the race.",
+            url=f"https://bench.example/backlog/{n}",
+            source="Backlog desk",
+            published_at=(now - timedelta(seconds=count - n)).isoformat(),
+        )
+        for n in range(count)
+    ]
+    queued = [PlannedDelivery(channel.guild_id, channel.id, "pending", "queued")]
+    results = await ingest_articles(bot.db, stories)
+    async with transaction(bot.db):
+        for result in results:
+            await add_planned_deliveries(bot.db, result.article.id, queued)
+
+
+async def fairness(
+    bot: PaddockBot,
+    emulator: DiscordEmulator,
+    site: FeedSite,
+    news: list[Channel],
+    backlog: int,
+    patience: float,
+    now: datetime,
+) -> bool:
+    busy, other = news[0], news[1]
+    await queue_backlog(bot, busy, backlog, now)
+    before = len(emulator.messages_in(busy))
+    other_path = f"/channels/{other.id}/messages"
+
+    def to_other(request: RecordedRequest) -> bool:
+        return request.route == SEND and request.path == other_path and request.status == 200
+
+    earlier = len(emulator.requests_to(to_other))
+    story = Entry("A story for the second server", "https://bench.example/other/1", now)
+    site.publish("/other.xml", "Other desk", [story])
+    began = time.monotonic()
+    polling = asyncio.create_task(_autopost(bot).poll(every_feed=True))
+    posted = True
+    try:
+        await emulator.wait_for_requests(to_other, count=earlier + 1, within=patience)
+    except TimeoutError:
+        posted = False
+    polling.cancel()
+    print(f"\nfairness: {backlog} posts queued for one server, a new story for another")
+    if not posted:
+        print(f"  the other server's story was not posted within {patience:.0f} s")
+        return False
+    message = emulator.messages_in(other)[-1]
+    ahead = sum(1 for m in emulator.messages_in(busy) if m.id < message.id) - before
+    print(
+        f"  poll -> post {(message.changed_at - began) * 1000:7.1f} ms, "
+        f"with {ahead} of the busy server's posts before it"
+    )
+    return ahead <= DISCORD_LIMITS.messages_per_channel
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=20)
+    parser.add_argument("--backlog", type=int, default=1000)
+    parser.add_argument("--patience", type=float, default=60.0)
     args = parser.parse_args()
     began = time.perf_counter()
-    ok = asyncio.run(run(args.channels, args.entries))
+    ok = asyncio.run(run(args.channels, args.entries, args.backlog, args.patience))
     print(f"\ntook {time.perf_counter() - began:.0f} s; {'OK' if ok else 'MISSED A TARGET'}")
     raise SystemExit(0 if ok else 1)
 

@@ -4,17 +4,24 @@ The decision is made inside the transaction that stores the story (``delivery_ho
 story never exists without its outbox rows. ``DeliveryWorker`` then sends the rows through a
 ``DeliverySender`` (the Discord side implements it), paced below Discord's rate limits.
 
-Exactly once: a row is marked 'sending' before its send. If Paddock dies before recording
-the message id, the row is sent again after restart with the same nonce, and the sender
-passes it to Discord with ``enforce_nonce`` so Discord returns the message it already posted.
+Exactly once, without trusting Discord's nonce alone: a worker claims a row in the database
+before sending it (status 'sending', its name, and a lease), so no other worker, in this
+process or another, sends it meanwhile. If the worker dies before recording the message id,
+the row is taken over once the lease runs out, and the sender first looks in the channel's
+recent messages for the post (which needs Read Message History); only if it is not there is
+the story sent again, still with the same nonce and ``enforce_nonce``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 import random
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,34 +34,33 @@ from bot.feeds import matching_headline
 from bot.guilds import GuildConfig, StoryFacts, filter_verdict
 from bot.ingest import AfterStore
 from bot.teams import teams_in
-from storage.articles import StoreResult, get_article
+from storage.articles import StoreResult
 from storage.deliveries import (
     DueDelivery,
     PlannedDelivery,
     PostedStory,
     add_planned_deliveries,
+    channels_due,
     channels_with_story,
-    due_deliveries,
-    fail_guild_deliveries,
+    claim_next,
     mark_edited,
     mark_failed,
     mark_for_edit,
-    mark_sending,
     mark_sent,
+    pause_for_failure,
     recent_posted_elsewhere,
+    release_claim,
     requeue_missed,
     schedule_retry,
     skip_paused_guilds,
 )
 from storage.feeds import entry_origins
-from storage.guilds import configured_guilds, set_paused
+from storage.guilds import configured_guilds
 
 log = logging.getLogger(__name__)
 
 MAX_STORY_AGE = timedelta(days=2)  # older stories are news no longer
 DUPLICATE_WINDOW = timedelta(days=3)
-# Discord enforces a message nonce for a few minutes; trust it for less than that.
-NONCE_TRUSTED_FOR = timedelta(minutes=2)
 REASON_QUEUED = "queued"
 REASON_BACKLOG = "too old / backlog"
 REASON_PAUSED = "paused"
@@ -67,6 +73,12 @@ PeopleFinder = Callable[[aiosqlite.Connection, Article], Awaitable[frozenset[str
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _instant(moment: datetime) -> str:
+    """To the microsecond, for leases and retries: a second's rounding would end a short
+    lease at once. Compares correctly with ``_iso`` strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _utc(now: Clock) -> datetime:
@@ -205,12 +217,13 @@ class Delivery:
     guild_id: int
     channel_id: int
     article: Article
-    nonce: str  # pass to Discord with enforce_nonce: a retried send returns the first message
+    nonce: str  # passed to Discord with enforce_nonce: a quick retry returns the first message
     ping_role_id: int | None = None
     message_id: int | None = None  # set for edits
-    # An earlier send was cut short longer ago than Discord honours nonces, and may have
-    # been posted: the sender looks in the channel before posting again.
+    # An earlier attempt may have posted (it was cut short, or its answer was lost) and
+    # Discord may not honour the nonce: the sender looks in the channel before posting.
     interrupted: bool = False
+    attempted_at: datetime | None = None  # when that earlier attempt began
 
 
 def delivery_nonce(delivery_id: int) -> str:
@@ -223,11 +236,22 @@ class DeliveryError(Exception):
 
 
 class TransientSendError(DeliveryError):
-    """Worth retrying later: rate limited, Discord unavailable, a timeout."""
+    """Worth retrying later: rate limited, Discord unavailable, a timeout.
 
-    def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
+    ``may_have_posted`` says the message may have been created even so (no answer, a server
+    error), so the retry looks in the channel first.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        retry_after: float | None = None,
+        may_have_posted: bool = False,
+    ) -> None:
         super().__init__(message or "Discord did not accept the message this time")
         self.retry_after = retry_after
+        self.may_have_posted = may_have_posted
 
 
 class PermanentSendError(DeliveryError):
@@ -256,7 +280,8 @@ class MessageGoneError(DeliveryError):
 
 class DeliverySender(Protocol):
     async def send(self, delivery: Delivery) -> int:
-        """Post the story; returns the message id. Must pass ``delivery.nonce`` to Discord."""
+        """Post the story; returns the message id. Must pass ``delivery.nonce`` to Discord,
+        and for an ``interrupted`` delivery return the post already in the channel, if any."""
         ...
 
     async def edit(self, delivery: Delivery, message_id: int) -> None:
@@ -284,6 +309,9 @@ class _TokenBucket:
     def take(self) -> None:
         self.tokens -= 1
 
+    def give_back(self) -> None:
+        self.tokens = min(self.capacity, self.tokens + 1)
+
     def idle(self, now: float) -> bool:
         self._refill(now)
         return self.tokens >= self.capacity
@@ -294,7 +322,8 @@ class DeliveryPacer:
 
     Discord allows about 5 messages per 5 seconds in a channel and 50 requests per second
     for a bot; the defaults match, with both buckets starting full so a quiet channel posts
-    its first few stories at once.
+    its first few stories at once. A channel's bucket is never waited for: a channel that
+    has used its share is served again next round, so a busy channel holds up nobody.
     """
 
     def __init__(
@@ -311,20 +340,34 @@ class DeliveryPacer:
         self._overall = _TokenBucket(*overall, clock())
         self._channels: dict[int, _TokenBucket] = {}
 
-    async def acquire(self, channel_id: int) -> None:
-        """Wait until one more request to ``channel_id`` fits within both limits."""
-        while True:
-            now = self._clock()
-            bucket = self._channels.get(channel_id)
-            if bucket is None:
-                self._forget_idle(now)
-                bucket = self._channels[channel_id] = _TokenBucket(*self._per_channel, now)
-            wait = max(bucket.wait(now), self._overall.wait(now))
-            if wait <= 0:
-                bucket.take()
-                self._overall.take()
-                return
+    @property
+    def channel_burst(self) -> int:
+        """The most posts one channel may make at once."""
+        return self._per_channel[0]
+
+    def try_take(self, channel_id: int) -> bool:
+        """Take one of ``channel_id``'s posts if it has one now; False if it must wait."""
+        now = self._clock()
+        bucket = self._channels.get(channel_id)
+        if bucket is None:
+            self._forget_idle(now)
+            bucket = self._channels[channel_id] = _TokenBucket(*self._per_channel, now)
+        if bucket.wait(now) > 0:
+            return False
+        bucket.take()
+        return True
+
+    def give_back(self, channel_id: int) -> None:
+        """Return a post taken with ``try_take`` but not made."""
+        bucket = self._channels.get(channel_id)
+        if bucket is not None:
+            bucket.give_back()
+
+    async def wait_overall(self) -> None:
+        """Wait until one more request fits within the bot's overall limit."""
+        while (wait := self._overall.wait(self._clock())) > 0:
             await self._sleep(wait)
+        self._overall.take()
 
     def _forget_idle(self, now: float) -> None:
         # A full bucket is the same as no bucket; dropping them keeps memory flat.
@@ -340,14 +383,35 @@ class WorkerReport:
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     paused_guilds: dict[int, str] = field(default_factory=dict)
+    # Channels that had used their share of posts with more due: served next round.
+    paced: list[int] = field(default_factory=list)
+    # Channels whose lane was still at work when the round ended (a slow answer, or
+    # discord.py waiting for the channel's rate limit to reset): it reports later.
+    busy: list[int] = field(default_factory=list)
 
     @property
     def idle(self) -> bool:
-        return not (self.sent or self.edited or self.retrying or self.failed)
+        return not (
+            self.sent or self.edited or self.retrying or self.failed or self.paced or self.busy
+        )
+
+
+def worker_name() -> str:
+    """Names this process in the rows it claims (host, process id, and a random part)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class DeliveryWorker:
-    """Sends due outbox rows, oldest first, one channel's rows in order."""
+    """Sends due outbox rows fairly: every channel with something due gets a lane each round.
+
+    A lane sends its channel's rows in order, as many as the channel's pacing allows right
+    now, claiming each row in the database first (see ``claim_next``) so that several
+    workers, in one process or many, never send one row twice. A round waits for its lanes
+    at most ``round_budget`` seconds: a lane still busy (a slow answer, discord.py waiting
+    out a short rate limit) carries on alone, its channel skipped until it finishes, and
+    reports into the round in which it ends. A long rate limit becomes a retry scheduled
+    for that channel.
+    """
 
     def __init__(
         self,
@@ -355,61 +419,112 @@ class DeliveryWorker:
         sender: DeliverySender,
         *,
         pacer: DeliveryPacer | None = None,
-        batch_size: int = 200,
-        channels_at_once: int = 8,
+        channels_per_round: int = 5000,
+        # Lanes sending at once: a lane can sit in discord.py's wait for its channel's rate
+        # limit to reset, so allow as many as the overall limit lets through in a second.
+        channels_at_once: int = 50,
         max_attempts: int = 8,
         retry_base: float = 5.0,
         retry_cap: float = 900.0,
+        lease: timedelta = timedelta(minutes=2),
+        round_budget: float = 1.0,
+        name: str | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._conn = conn
         self._sender = sender
         self._pacer = pacer or DeliveryPacer()
-        self._batch_size = batch_size
+        self._channels_per_round = channels_per_round
         self._channels_at_once = asyncio.Semaphore(channels_at_once)
         self._max_attempts = max_attempts
         self._retry_base = retry_base
         self._retry_cap = retry_cap
+        self._lease = lease
+        self._round_budget = round_budget
+        self.name = name or worker_name()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rng = rng or random.Random()
         self._round = asyncio.Lock()
+        self._lanes: dict[int, asyncio.Task[None]] = {}
+        self._report = WorkerReport()
+        self._crashes: list[BaseException] = []
 
     async def run_once(self) -> WorkerReport:
-        """Send one batch of due deliveries; the Discord side calls this on a loop."""
+        """Start a lane for every channel with something due; the Discord side calls this
+        on a loop. Raises what killed a lane, if anything did (the worker is then stopped)."""
         async with self._round:
-            report = WorkerReport()
             await skip_paused_guilds(self._conn)
-            now = _utc(self._clock)
-            due = await due_deliveries(
-                self._conn,
-                _iso(now),
-                self._batch_size,
-                nonce_kept_since=_iso(now - NONCE_TRUSTED_FOR),
+            channels = await channels_due(
+                self._conn, _instant(_utc(self._clock)), self._channels_per_round
             )
-            by_channel: dict[int, list[DueDelivery]] = {}
-            for item in due:
-                by_channel.setdefault(item.channel_id, []).append(item)
-            async with asyncio.TaskGroup() as group:
-                for items in by_channel.values():
-                    group.create_task(self._run_channel(items, report))
+            for channel_id in channels:
+                if channel_id not in self._lanes:
+                    lane = asyncio.create_task(self._run_lane(channel_id))
+                    self._lanes[channel_id] = lane
+                    lane.add_done_callback(functools.partial(self._lane_ended, channel_id))
+            if self._lanes:
+                await asyncio.wait(list(self._lanes.values()), timeout=self._round_budget)
+            if self._crashes:
+                crashes, self._crashes = self._crashes, []
+                await self.stop()
+                raise BaseExceptionGroup("a delivery lane died", crashes)
+            # Everything lanes did since the last round returned, carried-over lanes included.
+            report, self._report = self._report, WorkerReport()
+            report.busy = list(self._lanes)
             return report
 
-    async def _run_channel(self, items: Sequence[DueDelivery], report: WorkerReport) -> None:
+    async def stop(self) -> None:
+        """Cancel the lanes still running; each gives its claim back on the way out."""
+        lanes = list(self._lanes.values())
+        for lane in lanes:
+            lane.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
+
+    def _lane_ended(self, channel_id: int, lane: asyncio.Task[None]) -> None:
+        self._lanes.pop(channel_id, None)
+        if lane.cancelled() or (error := lane.exception()) is None:
+            return
+        if isinstance(error, Exception):
+            # A failure outside the send (the database busy, say) ends this lane only: its
+            # row keeps the claim until the lease runs out, then is taken over (and looked
+            # for in the channel) like any interruption.
+            log.error("delivery to channel %d stopped", channel_id, exc_info=error)
+        else:
+            self._crashes.append(error)
+
+    async def _run_lane(self, channel_id: int) -> None:
         async with self._channels_at_once:
-            for item in items:
-                if item.guild_id in report.paused_guilds:
+            for _ in range(self._pacer.channel_burst):
+                if not self._pacer.try_take(channel_id):
+                    self._report.paced.append(channel_id)
                     return
-                if not await self._deliver(item, report):
-                    # Later stories wait for the earlier one, keeping the channel in order.
+                now = _utc(self._clock)
+                item = await claim_next(
+                    self._conn,
+                    channel_id,
+                    owner=self.name,
+                    now=_instant(now),
+                    lease_until=_instant(now + self._lease),
+                )
+                if item is None:
+                    self._pacer.give_back(channel_id)
+                    return
+                await self._pacer.wait_overall()
+                try:
+                    carry_on = await self._deliver(item)
+                except asyncio.CancelledError:
+                    await asyncio.shield(release_claim(self._conn, item.id, self.name))
+                    raise
+                if not carry_on:
                     return
 
-    async def _deliver(self, item: DueDelivery, report: WorkerReport) -> bool:
-        """Send or edit one row; False when this channel should stop for this round."""
-        article = await get_article(self._conn, item.article_id)
+    async def _deliver(self, item: DueDelivery) -> bool:
+        """Send or edit one claimed row; False when this channel should stop for this round."""
+        article = item.article
         if article is None:
             await mark_failed(self._conn, item.id, item.kind, "the story no longer exists")
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         delivery = Delivery(
             id=item.id,
@@ -421,60 +536,60 @@ class DeliveryWorker:
             ping_role_id=item.ping_role_id,
             message_id=item.message_id,
             interrupted=item.interrupted,
+            attempted_at=datetime.fromisoformat(item.attempted_at) if item.attempted_at else None,
         )
-        await self._pacer.acquire(item.channel_id)
         try:
             if item.kind == "send":
-                await mark_sending(self._conn, item.id)
                 message_id = await self._sender.send(delivery)
-                await mark_sent(self._conn, item.id, message_id)
-                report.sent.append(item.id)
+                if await mark_sent(self._conn, item.id, message_id, owner=self.name):
+                    self._report.sent.append(item.id)
+                else:
+                    log.warning("delivery %d was taken over while it was being sent", item.id)
             else:
                 assert item.message_id is not None
                 await self._sender.edit(delivery, item.message_id)
                 await mark_edited(self._conn, item.id)
-                report.edited.append(item.id)
+                self._report.edited.append(item.id)
             return True
         except TransientSendError as exc:
-            return await self._retry(item, str(exc), exc.retry_after, report)
+            return await self._retry(item, str(exc), exc.retry_after, exc.may_have_posted)
         except MessageGoneError:
             await mark_failed(self._conn, item.id, item.kind, "the posted message was deleted")
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         except PermanentSendError as exc:
             # Moderators read what to do about it; Discord's own words go to the log.
-            await self._pause_guild(item.guild_id, exc.reason, str(exc), report)
+            log.warning("pausing deliveries to guild %d: %s (%s)", item.guild_id, exc.reason, exc)
+            self._report.paused_guilds[item.guild_id] = exc.reason
+            await pause_for_failure(self._conn, item.guild_id, exc.reason)
             return False
         except Exception as exc:
-            # A bug in the sender must not lose the story: retry it like any hiccup.
+            # A bug in the sender must not lose the story: retry it like any hiccup, and
+            # as it may have posted first, look before posting again.
             log.exception("delivery %d to channel %d failed", item.id, item.channel_id)
-            return await self._retry(item, f"unexpected error: {exc}", None, report)
+            return await self._retry(item, f"unexpected error: {exc}", None, True)
 
     async def _retry(
-        self, item: DueDelivery, error: str, retry_after: float | None, report: WorkerReport
+        self, item: DueDelivery, error: str, retry_after: float | None, may_have_posted: bool
     ) -> bool:
-        attempts = item.attempts + 1
-        if attempts >= self._max_attempts:
-            reason = f"failed after {attempts} attempts: {error}"
+        if item.attempts + 1 >= self._max_attempts:
+            reason = f"failed after {item.attempts + 1} attempts: {error}"
             await mark_failed(self._conn, item.id, item.kind, reason)
-            report.failed.append(item.id)
+            self._report.failed.append(item.id)
             return True
         if retry_after is not None:
             delay = retry_after
         else:
-            ceiling = min(self._retry_cap, self._retry_base * 2 ** (attempts - 1))
+            ceiling = min(self._retry_cap, self._retry_base * 2**item.attempts)
             delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
-        next_attempt = _iso(_utc(self._clock) + timedelta(seconds=delay))
+        next_attempt = _instant(_utc(self._clock) + timedelta(seconds=delay))
         await schedule_retry(
-            self._conn, item.id, item.kind, next_attempt_at=next_attempt, error=error
+            self._conn,
+            item.id,
+            item.kind,
+            next_attempt_at=next_attempt,
+            error=error,
+            may_have_posted=may_have_posted,
         )
-        report.retrying.append(item.id)
+        self._report.retrying.append(item.id)
         return False
-
-    async def _pause_guild(
-        self, guild_id: int, reason: str, detail: str, report: WorkerReport
-    ) -> None:
-        log.warning("pausing deliveries to guild %d: %s (%s)", guild_id, reason, detail)
-        report.paused_guilds[guild_id] = reason
-        await set_paused(self._conn, guild_id, True, reason)
-        await fail_guild_deliveries(self._conn, guild_id, reason)

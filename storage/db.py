@@ -51,11 +51,15 @@ class DatabaseError(Exception):
     """The database file cannot be opened or is not a Paddock database."""
 
 
-async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
+async def _schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
-    current = row[0] if row else 0
+    return row[0] if row else 0
+
+
+async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
     migrations = load_migrations()
+    current = await _schema_version(conn)
     if current > len(migrations):
         raise DatabaseError(
             f"{target} is at schema version {current}, newer than this Paddock "
@@ -69,6 +73,11 @@ async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
         # explicit transaction instead so a broken migration rolls back whole.
         await conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process starting at the same moment may have applied it while this
+            # one waited for the write lock: the version read inside the lock decides.
+            if await _schema_version(conn) >= migration.version:
+                await conn.rollback()
+                continue
             for statement in _split_statements(migration.sql):
                 await conn.execute(statement)
             broken = await conn.execute_fetchall("PRAGMA foreign_key_check")

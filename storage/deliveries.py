@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 import aiosqlite
 
-from bot.articles import utc_now
+from bot.articles import Article, utc_now
+from storage.articles import get_article
 from storage.db import transaction
 
 DeliveryStatus = Literal["pending", "sending", "sent", "skipped", "failed"]
@@ -37,9 +39,12 @@ class DueDelivery:
     message_id: int | None
     attempts: int
     ping_role_id: int | None
-    # Left 'sending' for longer than Discord keeps nonces: an earlier send may have been
-    # posted, and a retry's nonce would no longer stop a second post.
-    interrupted: bool
+    # Taken over from an attempt that may have posted (a crash, a lost answer): the sender
+    # looks in the channel before posting, as Discord may not honour the nonce.
+    interrupted: bool = False
+    attempted_at: str | None = None  # when that earlier attempt began
+    # Read with the claim; None when the story was deleted meanwhile.
+    article: Article | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +161,23 @@ async def requeue_missed(
     conn: aiosqlite.Connection, guild_id: int, channel_id: int, *, since: str, limit: int
 ) -> int:
     """Queue again, for ``channel_id``, the newest ``limit`` stories since ``since`` that a
-    server missed while it could not be posted to (failed, or skipped while paused) and has
-    not had since. Returns how many."""
+    server missed while its last failure paused it (failed with it, or skipped while it
+    lasted) and has not had since. Returns how many.
+
+    Stories skipped during a pause a moderator chose stay skipped, and so do those an
+    earlier failure held back: only the posts failed when this pause began, and the stories
+    skipped after it, count.
+    """
     async with transaction(conn):
         cursor = await conn.execute(
             "UPDATE OR IGNORE deliveries SET status = 'pending', reason = 'queued', "
             "channel_id = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL, "
-            "updated_at = ? WHERE id IN ("
+            "claimed_by = NULL, updated_at = ? WHERE id IN ("
             "SELECT d.id FROM deliveries AS d JOIN articles AS a ON a.id = d.article_id "
-            "WHERE d.guild_id = ? AND (d.status = 'failed' OR "
-            "(d.status = 'skipped' AND d.reason = 'paused')) "
+            "JOIN guild_settings AS g ON g.guild_id = d.guild_id "
+            "WHERE d.guild_id = ? AND ("
+            "(d.status = 'failed' AND d.updated_at = g.paused_at) OR "
+            "(d.status = 'skipped' AND d.reason = 'paused' AND d.id > g.paused_after_delivery)) "
             "AND coalesce(a.published_at, a.fetched_at) >= ? "
             "AND NOT EXISTS (SELECT 1 FROM deliveries AS o WHERE o.guild_id = d.guild_id "
             "AND o.article_id = d.article_id AND o.status IN ('pending', 'sending', 'sent')) "
@@ -175,53 +187,124 @@ async def requeue_missed(
         return cursor.rowcount
 
 
-async def due_deliveries(
-    conn: aiosqlite.Connection, now: str, limit: int, *, nonce_kept_since: str | None = None
-) -> list[DueDelivery]:
-    """Posts and edits whose time has come, oldest first.
+async def channels_due(conn: aiosqlite.Connection, now: str, limit: int) -> list[int]:
+    """Channels with a post or an edit due, in the order they should be served.
 
-    'sending' rows are included: they were interrupted (the worker finishes every send it
-    starts before it claims again), and a retry with the same nonce cannot post twice.
+    Servers take turns: every server's longest-waiting channel comes before any server's
+    second, and among those the one whose oldest due row is oldest goes first. A channel
+    counts as due by its oldest unsent row only, so a row waiting out a retry holds back the
+    rows after it in that channel and nowhere else.
     """
-    async with conn.execute(
-        "SELECT d.id, CASE WHEN d.status = 'sent' THEN 'edit' ELSE 'send' END, d.article_id, "
-        "d.guild_id, d.channel_id, d.message_id, d.attempts, s.ping_role_id, "
-        "d.status = 'sending' AND d.updated_at < coalesce(?, '') "
-        "FROM deliveries AS d LEFT JOIN guild_settings AS s ON s.guild_id = d.guild_id "
-        "WHERE (d.status IN ('pending', 'sending') OR (d.status = 'sent' AND d.edit_pending = 1)) "
-        "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
-        "AND coalesce(s.paused, 0) = 0 ORDER BY d.id LIMIT ?",
-        (nonce_kept_since, now, limit),
-    ) as cursor:
-        return [
-            DueDelivery(*row[:-1], interrupted=bool(row[-1])) for row in await cursor.fetchall()
-        ]
+    # One trip that reads every row: a statement left open between awaits would hold an old
+    # snapshot, and this connection's next write would fail at once if another process
+    # had written since.
+    rows = await conn.execute_fetchall(
+        "WITH heads AS (SELECT min(id) AS id FROM deliveries "
+        "WHERE status IN ('pending', 'sending') GROUP BY channel_id), "
+        "due AS ("
+        "SELECT d.guild_id, d.channel_id, d.id FROM heads JOIN deliveries AS d ON d.id = heads.id "
+        "WHERE d.next_attempt_at IS NULL OR d.next_attempt_at <= ? "
+        "UNION ALL SELECT guild_id, channel_id, id FROM deliveries "
+        "WHERE edit_pending = 1 AND status = 'sent' "
+        "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)), "
+        "firsts AS (SELECT due.guild_id, due.channel_id, min(due.id) AS first FROM due "
+        "LEFT JOIN guild_settings AS s ON s.guild_id = due.guild_id "
+        "WHERE coalesce(s.paused, 0) = 0 GROUP BY due.guild_id, due.channel_id) "
+        "SELECT channel_id FROM (SELECT channel_id, first, "
+        "row_number() OVER (PARTITION BY guild_id ORDER BY first) AS turn FROM firsts) "
+        "ORDER BY turn, first LIMIT ?",
+        (now, now, limit),
+    )
+    return [row[0] for row in rows]
 
 
-async def mark_sending(conn: aiosqlite.Connection, delivery_id: int) -> None:
-    """Written before the send, so a crash after it leaves a row to retry with its nonce."""
+_CLAIMABLE = (
+    "SELECT d.id, d.status, d.article_id, d.guild_id, d.channel_id, d.message_id, d.attempts, "
+    "s.ping_role_id, d.updated_at, d.next_attempt_at IS NULL OR d.next_attempt_at <= ? "
+    "FROM deliveries AS d LEFT JOIN guild_settings AS s ON s.guild_id = d.guild_id "
+    "WHERE d.channel_id = ? AND coalesce(s.paused, 0) = 0 AND "
+)
+
+
+async def claim_next(
+    conn: aiosqlite.Connection, channel_id: int, *, owner: str, now: str, lease_until: str
+) -> DueDelivery | None:
+    """Take the channel's next post (or, with none due, its next edit) for ``owner`` until
+    ``lease_until``, with its story; None when nothing in the channel is due or another
+    process holds it.
+
+    The read and the claim share one write transaction, so across processes exactly one
+    claimer wins a row. Posts go strictly in order: only a channel's oldest unsent row can
+    be claimed. A row found 'sending' was claimed before and its lease ran out (the claimer
+    died or gave up mid-send): it comes back marked ``interrupted``.
+    """
+    async with transaction(conn):
+        async with conn.execute(
+            _CLAIMABLE + "d.status IN ('pending', 'sending') ORDER BY d.id LIMIT 1",
+            (now, channel_id),
+        ) as cursor:
+            head = await cursor.fetchone()
+        if head is not None and head[-1]:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, "
+                "claimed_by = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (owner, lease_until, now, head[0]),
+            )
+            interrupted = head[1] == "sending"
+            return DueDelivery(
+                head[0],
+                "send",
+                *head[2:8],
+                interrupted=interrupted,
+                attempted_at=head[8] if interrupted else None,
+                article=await get_article(conn, head[2]),
+            )
+        async with conn.execute(
+            _CLAIMABLE + "d.status = 'sent' AND d.edit_pending = 1 "
+            "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) ORDER BY d.id LIMIT 1",
+            (now, channel_id, now),
+        ) as cursor:
+            edit = await cursor.fetchone()
+        if edit is None:
+            return None
+        await conn.execute(
+            "UPDATE deliveries SET claimed_by = ?, next_attempt_at = ? WHERE id = ?",
+            (owner, lease_until, edit[0]),
+        )
+        return DueDelivery(edit[0], "edit", *edit[2:8], article=await get_article(conn, edit[2]))
+
+
+async def release_claim(conn: aiosqlite.Connection, delivery_id: int, owner: str) -> None:
+    """Give a claim back at once (on shutdown): the row is due again, and a send cut short
+    stays 'sending' so whoever takes it next looks in the channel first."""
     async with transaction(conn):
         await conn.execute(
-            "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? "
-            "WHERE id = ? AND status IN ('pending', 'sending')",
-            (utc_now(), delivery_id),
+            "UPDATE deliveries SET claimed_by = NULL, next_attempt_at = NULL "
+            "WHERE id = ? AND claimed_by = ?",
+            (delivery_id, owner),
         )
 
 
-async def mark_sent(conn: aiosqlite.Connection, delivery_id: int, message_id: int) -> None:
+async def mark_sent(
+    conn: aiosqlite.Connection, delivery_id: int, message_id: int, *, owner: str
+) -> bool:
+    """Record the post; False when ``owner`` no longer held the claim (its lease ran out and
+    another process took the row over, and will find this post in the channel)."""
     async with transaction(conn):
-        await conn.execute(
+        cursor = await conn.execute(
             "UPDATE deliveries SET status = 'sent', reason = 'posted', message_id = ?, "
-            "next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
-            (message_id, utc_now(), delivery_id),
+            "claimed_by = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = ? "
+            "WHERE id = ? AND status = 'sending' AND claimed_by = ?",
+            (message_id, utc_now(), delivery_id, owner),
         )
+        return cursor.rowcount == 1
 
 
 async def mark_edited(conn: aiosqlite.Connection, delivery_id: int) -> None:
     async with transaction(conn):
         await conn.execute(
             "UPDATE deliveries SET edit_pending = 0, attempts = 0, next_attempt_at = NULL, "
-            "last_error = NULL, updated_at = ? WHERE id = ?",
+            "claimed_by = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
             (utc_now(), delivery_id),
         )
 
@@ -233,18 +316,27 @@ async def schedule_retry(
     *,
     next_attempt_at: str,
     error: str,
+    may_have_posted: bool = False,
 ) -> None:
+    """Try again at ``next_attempt_at``. A send that may have reached Discord (no answer,
+    a server error) stays 'sending', so the next attempt looks in the channel first."""
     async with transaction(conn):
         if kind == "send":
             await conn.execute(
-                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-                "updated_at = ? WHERE id = ? AND status IN ('pending', 'sending')",
-                (next_attempt_at, error, utc_now(), delivery_id),
+                "UPDATE deliveries SET status = ?, next_attempt_at = ?, last_error = ?, "
+                "claimed_by = NULL, updated_at = ? WHERE id = ? AND status = 'sending'",
+                (
+                    "sending" if may_have_posted else "pending",
+                    next_attempt_at,
+                    error,
+                    utc_now(),
+                    delivery_id,
+                ),
             )
         else:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
-                "last_error = ?, updated_at = ? WHERE id = ?",
+                "last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
                 (next_attempt_at, error, utc_now(), delivery_id),
             )
 
@@ -257,31 +349,44 @@ async def mark_failed(
         if kind == "send":
             await conn.execute(
                 "UPDATE deliveries SET status = 'failed', reason = ?, last_error = ?, "
-                "next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                "claimed_by = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
                 (reason, reason, utc_now(), delivery_id),
             )
         else:
             await conn.execute(
                 "UPDATE deliveries SET edit_pending = 0, last_error = ?, next_attempt_at = NULL, "
-                "updated_at = ? WHERE id = ?",
+                "claimed_by = NULL, updated_at = ? WHERE id = ?",
                 (reason, utc_now(), delivery_id),
             )
 
 
-async def fail_guild_deliveries(conn: aiosqlite.Connection, guild_id: int, reason: str) -> int:
-    """Everything still queued for a server that can no longer be posted to fails, with why."""
+async def pause_for_failure(conn: aiosqlite.Connection, guild_id: int, reason: str) -> int:
+    """A server that can no longer be posted to is paused with ``reason`` and everything
+    still queued for it fails, with why; returns how many posts failed. The pause records
+    when it began and the newest outbox row then, so that a catch-up afterwards requeues
+    only what this failure held back."""
     async with transaction(conn):
-        now = utc_now()
+        began = datetime.now(UTC).isoformat(timespec="microseconds")
+        await conn.execute(
+            "INSERT INTO guild_settings (guild_id, paused, paused_reason, paused_at, "
+            "paused_after_delivery, updated_at) "
+            "VALUES (?, 1, ?, ?, (SELECT coalesce(max(id), 0) FROM deliveries), ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET paused = 1, "
+            "paused_reason = excluded.paused_reason, paused_at = excluded.paused_at, "
+            "paused_after_delivery = excluded.paused_after_delivery, "
+            "updated_at = excluded.updated_at",
+            (guild_id, reason, began, began),
+        )
         cursor = await conn.execute(
             "UPDATE deliveries SET status = 'failed', reason = ?, last_error = ?, "
-            "next_attempt_at = NULL, updated_at = ? "
+            "claimed_by = NULL, next_attempt_at = NULL, updated_at = ? "
             "WHERE guild_id = ? AND status IN ('pending', 'sending')",
-            (reason, reason, now, guild_id),
+            (reason, reason, began, guild_id),
         )
         await conn.execute(
             "UPDATE deliveries SET edit_pending = 0, last_error = ?, updated_at = ? "
             "WHERE guild_id = ? AND edit_pending = 1",
-            (reason, now, guild_id),
+            (reason, began, guild_id),
         )
         return cursor.rowcount
 

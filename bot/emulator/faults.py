@@ -1,9 +1,11 @@
-"""Injected failures: make a route answer 429, 5xx, 403 or 404 for the next N requests."""
+"""Injected failures: make a route answer 429, 5xx, 403 or 404 for the next N requests, or
+hold back the answer to a request that succeeded (the moment a crash loses it)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -63,6 +65,17 @@ class FaultRule:
         return request_matches(self.matcher, request)
 
 
+@dataclass
+class HeldAnswer:
+    """Answers to matching requests wait, after the request has taken effect, until
+    ``release`` is set; ``reached`` is set when the first one is held."""
+
+    matcher: RequestMatcher
+    remaining: int
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class FaultInjector:
     """Answers matching requests with a failure instead of handling them.
 
@@ -73,6 +86,7 @@ class FaultInjector:
 
     def __init__(self) -> None:
         self._rules: list[FaultRule] = []
+        self._holds: list[HeldAnswer] = []
 
     def inject(
         self, matcher: RequestMatcher, status: int, *, times: int = 1, retry_after: float = 0.05
@@ -81,8 +95,27 @@ class FaultInjector:
         self._rules.append(rule)
         return rule
 
+    def hold(self, matcher: RequestMatcher, *, times: int = 1) -> HeldAnswer:
+        """Hold the answers to the next ``times`` matching requests until released."""
+        held = HeldAnswer(matcher, times)
+        self._holds.append(held)
+        return held
+
+    async def hold_answer(self, request: RecordedRequest) -> None:
+        """Called by a handler once the request has taken effect, before it answers."""
+        for held in self._holds:
+            if held.remaining > 0 and request_matches(held.matcher, request):
+                held.remaining -= 1
+                request.fault = "answer held"
+                held.reached.set()
+                await held.release.wait()
+                return
+
     def clear(self) -> None:
         self._rules.clear()
+        for held in self._holds:
+            held.release.set()
+        self._holds.clear()
 
     @property
     def pending(self) -> int:

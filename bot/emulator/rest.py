@@ -247,7 +247,7 @@ class RestApi:
             messages = [m for m in messages if m.id < int(query["before"])]
         if "after" in query:
             messages = [m for m in messages if m.id > int(query["after"])][-limit:]
-        return json_response([m.to_payload() for m in messages[:limit]])
+        return json_response([m.to_payload(with_nonce=False) for m in messages[:limit]])
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
@@ -269,11 +269,13 @@ class RestApi:
             attachments=self._attachments(request),
         )
         await self._announce(message, "MESSAGE_CREATE")
+        # A held answer: the message exists, but the bot has not heard so yet.
+        await self.emulator.faults.hold_answer(self.emulator.recorded(request))
         return json_response(message.to_payload())
 
     async def get_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        return json_response(self._message(request, channel).to_payload())
+        return json_response(self._message(request, channel).to_payload(with_nonce=False))
 
     async def edit_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)

@@ -51,7 +51,8 @@ class DiscordEmulator:
 
     ``spec_path`` turns on request-body validation against Discord's OpenAPI description;
     ``shard_count`` is what ``GET /gateway/bot`` recommends; ``rate_limits`` turns on the
-    per-channel and global limiter; ``token``, when set, must match the client's token.
+    per-channel and global limiter; ``token``, when set, must match the client's token;
+    ``enforce_nonces=False`` makes ``enforce_nonce`` a no-op, as Discord sometimes does.
     """
 
     def __init__(
@@ -66,8 +67,9 @@ class DiscordEmulator:
         bot_name: str = "Paddock",
         host: str = "127.0.0.1",
         port: int = 0,
+        enforce_nonces: bool = True,
     ) -> None:
-        self.state = EmulatorState(bot_name=bot_name)
+        self.state = EmulatorState(bot_name=bot_name, enforce_nonces=enforce_nonces)
         self.application_owner = self.state.create_user(f"{bot_name} developer")
         self.shard_count = shard_count
         self.interaction_window = interaction_window

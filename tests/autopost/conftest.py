@@ -125,8 +125,8 @@ class Newsroom:
                 total.paused_guilds.update(report.paused_guilds)
                 if report.idle:
                     return total
-                if report.retrying and not (report.sent or report.edited):
-                    await asyncio.sleep(0.05)
+                if not (report.sent or report.edited):
+                    await asyncio.sleep(0.05)  # a retry or a channel's pacing to wait for
 
     def posts(self, channel: Channel | None = None) -> list[Message]:
         """Paddock's own posts in a channel (not answers to commands), oldest first."""

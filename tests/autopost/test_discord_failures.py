@@ -188,3 +188,59 @@ async def test_a_broken_feed_does_not_hold_up_a_working_one(room: Newsroom) -> N
     assert "✅ read" in lines["Feed /feeds/good.xml"]
     assert "❌" in lines["Feed /feeds/garbled.xml"] and "RSS or Atom" in feeds
     assert "❌" in lines["Failing wire"] and "500" in lines["Failing wire"]
+
+
+async def test_a_story_skipped_while_a_moderator_paused_is_never_posted_by_a_later_catch_up(
+    room: Newsroom,
+) -> None:
+    await first_story_posted(room)
+    await room.command("paddock pause")
+    await publish(room, "Skipped while a moderator paused")
+    await room.deliver()
+    reply = await room.command("paddock resume")
+    assert reply["content"] == "Resumed: new stories will be posted again."
+    await room.deliver()
+    assert len(room.posts()) == 1
+
+    # Later, and unrelated: the bot loses access to the channel for a while.
+    set_send_permission(room, allowed=False)
+    await publish(room, "Lost to the permission failure")
+    await room.deliver()
+    await publish(room, "Arrived while the channel was broken")
+    await room.deliver()
+    set_send_permission(room, allowed=True)
+    reply = await room.command("paddock channel set", {"channel": room.news})
+
+    # The catch-up brings back what the failure held back, and only that.
+    assert reply["content"].endswith(
+        "Posting has resumed, starting with the 2 stories missed meanwhile."
+    )
+    await room.deliver()
+    assert titles(room.posts())[1:] == [
+        "Lost to the permission failure",
+        "Arrived while the channel was broken",
+    ]
+    skipped = (await room.outcomes())["Skipped while a moderator paused"]
+    assert (skipped.status, skipped.reason) == ("skipped", "paused")
+
+
+async def test_a_second_failure_catches_up_only_on_what_it_held_back(room: Newsroom) -> None:
+    await first_story_posted(room)
+    set_send_permission(room, allowed=False)
+    for n in range(1, 5):
+        await publish(room, f"First outage story {n}")
+        await room.deliver()
+    set_send_permission(room, allowed=True)
+    await room.command("paddock resume")
+    await room.deliver()
+    # The newest three of the first outage; its oldest story stays missed.
+    assert titles(room.posts())[1:] == [f"First outage story {n}" for n in (2, 3, 4)]
+
+    set_send_permission(room, allowed=False)
+    await publish(room, "Second outage story")
+    await room.deliver()
+    set_send_permission(room, allowed=True)
+    reply = await room.command("paddock resume")
+    assert reply["content"] == "Resumed, starting with the story missed meanwhile."
+    await room.deliver()
+    assert titles(room.posts())[4:] == ["Second outage story"]

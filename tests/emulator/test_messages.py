@@ -34,6 +34,27 @@ async def test_repeated_nonce_returns_the_first_message() -> None:
         assert harness.emulator.requests_to(SEND)[0].body["enforce_nonce"] is True
 
 
+async def test_with_nonces_not_enforced_a_repeated_nonce_posts_again() -> None:
+    async with running_bot(CanaryBot()) as harness:
+        harness.emulator.state.enforce_nonces = False  # as Discord, after a while or at times
+        channel = _news(harness)
+        first = await channel.send("Lights out", nonce="story-42")
+        again = await channel.send("Lights out", nonce="story-42")
+
+        assert again.id != first.id
+        assert len(harness.emulator.messages_in(harness.world.news)) == 2
+
+
+async def test_fetched_messages_do_not_carry_their_nonce() -> None:
+    async with running_bot(CanaryBot()) as harness:
+        channel = _news(harness)
+        sent = await channel.send("Lights out", nonce="story-42")
+        [fetched] = [m async for m in channel.history(limit=5)]
+
+        assert sent.nonce == "story-42"
+        assert fetched.id == sent.id and fetched.nonce is None
+
+
 async def test_allowed_mentions_none_pings_nobody() -> None:
     async with running_bot(CanaryBot()) as harness:
         channel = _news(harness)

@@ -223,7 +223,10 @@ async def test_a_crash_mid_batch_loses_nothing_and_posts_nothing_twice(
     async with connect(database) as db:  # the process starts again
         interrupted = [o for g in (1, 2, 3) for o in await outcome(db, g) if o.status == "sending"]
         assert interrupted
-        await fast_worker(db, sender).run_once()
+        # The dead process's claims hold until their lease runs out; nothing moves before.
+        assert (await fast_worker(db, sender).run_once()).sent == []
+        later = datetime.now(UTC) + timedelta(minutes=3)
+        await fast_worker(db, sender, clock=lambda: later).run_once()
         expected = [f"Paddock story {n}" for n in range(5)]
         for channel in channels:
             assert sender.titles(channel) == expected
@@ -242,13 +245,18 @@ async def test_the_pacer_keeps_within_discord_limits() -> None:
         now[0] += seconds
 
     pacer = DeliveryPacer(clock=lambda: now[0], sleep=sleep)
-    for _ in range(15):
-        await pacer.acquire(10)
-    # Five at once, then one a second.
-    assert now[0] == pytest.approx(10.0)
+    # Five at once, then one a second; a channel out of posts is passed over, not waited for.
+    assert [pacer.try_take(10) for _ in range(6)] == [True] * 5 + [False]
+    now[0] += 0.5
+    assert not pacer.try_take(10)
+    now[0] += 0.5
+    assert pacer.try_take(10) and not pacer.try_take(10)
+    pacer.give_back(10)  # taken but not used
+    assert pacer.try_take(10)
+    assert waits == []
 
-    now[0], waits[:] = 100.0, []
-    for channel in range(100):
-        await pacer.acquire(1000 + channel)
-    # 100 channels, 50 requests a second: the first 50 at once, the rest one per 20 ms.
+    now[0] = 100.0
+    for _ in range(100):
+        await pacer.wait_overall()
+    # 100 requests, 50 a second: the first 50 at once, the rest one per 20 ms.
     assert now[0] - 100.0 == pytest.approx(1.0, abs=0.05)
