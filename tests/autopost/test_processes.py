@@ -30,7 +30,7 @@ from storage.db import connect, load_migrations
 from storage.guilds import set_news_channel
 from tests.autopost.conftest import titles
 from tests.autopost.delivery_process import POSTS_PER_CHANNEL_SECOND
-from tests.discord_harness import OPENAPI_SPEC, REPO
+from tests.conftest import REPO, openapi_spec
 
 TOKEN = "process.bot.token"
 SEND = "POST /channels/{channel_id}/messages"
@@ -173,7 +173,7 @@ def nth_send(emulator: DiscordEmulator, n: int) -> Callable[[RecordedRequest], b
 @pytest.fixture
 async def emulator() -> AsyncIterator[DiscordEmulator]:
     emulator = DiscordEmulator(
-        spec_path=OPENAPI_SPEC, rate_limits=LIMITS, token=TOKEN, enforce_nonces=False
+        spec_path=openapi_spec(), rate_limits=LIMITS, token=TOKEN, enforce_nonces=False
     )
     await emulator.start()
     try:
