@@ -304,7 +304,13 @@ class FeedPoller:
         two feeds carry the same story the copy published first is usually the one kept.
         """
         reports = [FeedReport(read.feed, "ok", "") for read in reads]
-        window = RecentStories(self._conn, self._clock())
+        dates = [
+            datetime.fromisoformat(item.article.published_at)
+            for read in reads
+            for item in read.prepared
+            if item.article.published_at
+        ]
+        window = RecentStories(self._conn, self._clock(), min(dates, default=None))
         broken: set[int] = set()
         for r in sorted(range(len(reads)), key=lambda r: _oldest(reads[r].prepared)):
             read = reads[r]

@@ -18,6 +18,9 @@ from storage.articles import owner_key
 from storage.feeds import RecentStory, recent_stories
 
 SAME_STORY_WINDOW = timedelta(days=3)
+# How far back a round's window reaches for the oldest entry it stores; older entries (a
+# new feed's backlog of weeks) get a query of their own.
+LONGEST_WINDOW = timedelta(days=30)
 
 
 def _iso(moment: datetime) -> str:
@@ -41,14 +44,20 @@ class _OwnerStories:
 
 
 class RecentStories:
-    """The stories dated from twice ``SAME_STORY_WINDOW`` before ``now`` to one after, read
-    once per owner: an entry dated within the window of that span is compared with these in
-    memory; an older one (a feed's backlog) gets a query of its own around its date.
+    """The stories from ``SAME_STORY_WINDOW`` before a round's oldest entry (but no more
+    than ``LONGEST_WINDOW`` back) to one window after ``now``, read once per owner.
+
+    An entry dated within that span is compared with all of them in memory, as a story
+    dated three days before the entry or any time after it may be its copy; an older entry
+    gets a query of its own around its date.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, now: datetime) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, now: datetime, oldest: datetime | None = None
+    ) -> None:
         self._conn = conn
-        self._since = now - SAME_STORY_WINDOW * 2
+        earliest = min(oldest or now, now) - SAME_STORY_WINDOW
+        self._since = max(earliest, now - LONGEST_WINDOW)
         self._until = now + SAME_STORY_WINDOW
         self._owners: dict[int, _OwnerStories] = {}
 
