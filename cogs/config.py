@@ -120,6 +120,7 @@ class Config(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
         me = channel.guild.me
+        history_note = ""
         if me is not None:
             allowed = channel.permissions_for(me)
             missing = [p for p in REQUIRED_CHANNEL_PERMISSIONS if not getattr(allowed, p)]
@@ -129,10 +130,15 @@ class Config(commands.Cog):
                     f"I can't post in {channel.mention}: I'm missing {names} there. "
                     "Give me those permissions and try again."
                 )
+            if not allowed.read_message_history:
+                history_note = (
+                    " Give me Read Message History there too: after a restart it lets me check "
+                    "that a post went out before I send it again."
+                )
         guild_id = _guild_id(interaction)
         before = await get_guild_config(self.bot.db, guild_id)
         await set_news_channel(self.bot.db, guild_id, channel.id)
-        text = f"News will be posted in {channel.mention}."
+        text = f"News will be posted in {channel.mention}.{history_note}"
         if before.paused and not _paused_by_hand(before):
             # Paused because the old channel failed; a new channel is the fix, so resume.
             await set_paused(self.bot.db, guild_id, False)

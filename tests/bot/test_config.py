@@ -89,6 +89,21 @@ async def test_channel_the_bot_cannot_post_in_is_refused(news_db: Path) -> None:
         audit_replies(harness)
 
 
+async def test_a_channel_without_read_message_history_is_set_with_a_note(news_db: Path) -> None:
+    harness = DiscordHarness()
+    world = harness.world
+    bot_member = world.guild.members[harness.emulator.state.bot_user.id]
+    harness.emulator.state.set_overwrite(
+        world.news, bot_member, deny=Permission.READ_MESSAGE_HISTORY
+    )
+    async with harness.running(make_bot(news_db)):
+        reply = await run(harness, "paddock channel set", {"channel": world.news})
+
+        assert reply["content"].startswith(f"News will be posted in <#{world.news.id}>.")
+        assert "Read Message History" in reply["content"]
+        assert (await config_of(harness)).news_channel_id == world.news.id
+
+
 async def test_filters_for_people_teams_and_keywords(paddock: DiscordHarness) -> None:
     added = await run(paddock, "paddock filter add", {"kind": "person", "value": "hamliton"})
     assert added["content"] == "Added the person filter **Lewis Hamilton**."
