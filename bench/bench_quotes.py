@@ -22,8 +22,7 @@ from bench.corpus import CorpusWriter, cast_from
 from bot.articles import article_text
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import article_year, extract_quotes, word_count
+from bot.quotes import SpeakerIndex, article_year, extract_quotes, word_count
 from bot.resolver import PeopleDirectory
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -16,287 +16,17 @@ from datetime import date
 from typing import NamedTuple
 
 from bot.people import DRIVER, Person, fold, normalise_name
-
-# Drivers' world champions by season. A title count ("the four-time champion") is a fact
-# about the sport's history that the people directory does not carry.
-WORLD_CHAMPIONS: dict[int, str] = {
-    1950: "nino-farina",
-    1951: "juan-manuel-fangio",
-    1952: "alberto-ascari",
-    1953: "alberto-ascari",
-    1954: "juan-manuel-fangio",
-    1955: "juan-manuel-fangio",
-    1956: "juan-manuel-fangio",
-    1957: "juan-manuel-fangio",
-    1958: "mike-hawthorn",
-    1959: "jack-brabham",
-    1960: "jack-brabham",
-    1961: "phil-hill",
-    1962: "graham-hill",
-    1963: "jim-clark",
-    1964: "john-surtees",
-    1965: "jim-clark",
-    1966: "jack-brabham",
-    1967: "denny-hulme",
-    1968: "graham-hill",
-    1969: "jackie-stewart",
-    1970: "jochen-rindt",
-    1971: "jackie-stewart",
-    1972: "emerson-fittipaldi",
-    1973: "jackie-stewart",
-    1974: "emerson-fittipaldi",
-    1975: "niki-lauda",
-    1976: "james-hunt",
-    1977: "niki-lauda",
-    1978: "mario-andretti",
-    1979: "jody-scheckter",
-    1980: "alan-jones",
-    1981: "nelson-piquet",
-    1982: "keke-rosberg",
-    1983: "nelson-piquet",
-    1984: "niki-lauda",
-    1985: "alain-prost",
-    1986: "alain-prost",
-    1987: "nelson-piquet",
-    1988: "ayrton-senna",
-    1989: "alain-prost",
-    1990: "ayrton-senna",
-    1991: "ayrton-senna",
-    1992: "nigel-mansell",
-    1993: "alain-prost",
-    1994: "michael-schumacher",
-    1995: "michael-schumacher",
-    1996: "damon-hill",
-    1997: "jacques-villeneuve",
-    1998: "mika-hakkinen",
-    1999: "mika-hakkinen",
-    2000: "michael-schumacher",
-    2001: "michael-schumacher",
-    2002: "michael-schumacher",
-    2003: "michael-schumacher",
-    2004: "michael-schumacher",
-    2005: "fernando-alonso",
-    2006: "fernando-alonso",
-    2007: "kimi-raikkonen",
-    2008: "lewis-hamilton",
-    2009: "jenson-button",
-    2010: "sebastian-vettel",
-    2011: "sebastian-vettel",
-    2012: "sebastian-vettel",
-    2013: "sebastian-vettel",
-    2014: "lewis-hamilton",
-    2015: "lewis-hamilton",
-    2016: "nico-rosberg",
-    2017: "lewis-hamilton",
-    2018: "lewis-hamilton",
-    2019: "lewis-hamilton",
-    2020: "lewis-hamilton",
-    2021: "max-verstappen",
-    2022: "max-verstappen",
-    2023: "max-verstappen",
-    2024: "max-verstappen",
-    2025: "lando-norris",
-}
-
-_COUNTS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "double": 2,
-    "triple": 3,
-    "quadruple": 4,
-    "twice": 2,
-}
-
-# Nouns for people of a nation, as news writers use them ("the Finn", "the Spaniard").
-NATION_NOUNS = {
-    "finn": "finnish",
-    "frenchman": "french",
-    "spaniard": "spanish",
-    "brit": "british",
-    "briton": "british",
-    "englishman": "british",
-    "scot": "british",
-    "scotsman": "british",
-    "welshman": "british",
-    "dane": "danish",
-    "dutchman": "dutch",
-    "aussie": "australian",
-    "kiwi": "new zealander",
-    "swede": "swedish",
-    "pole": "polish",
-    "monegasque": "monegasque",
-    "irishman": "irish",
-    "swiss": "swiss",
-    "german": "german",
-    "austrian": "austrian",
-    "italian": "italian",
-    "australian": "australian",
-    "mexican": "mexican",
-    "canadian": "canadian",
-    "american": "american",
-    "brazilian": "brazilian",
-    "japanese": "japanese",
-    "thai": "thai",
-    "chinese": "chinese",
-    "belgian": "belgian",
-    "russian": "russian",
-    "argentine": "argentine",
-    "argentinian": "argentine",
-    "venezuelan": "venezuelan",
-    "colombian": "colombian",
-    "indian": "indian",
-    "indonesian": "indonesian",
-    "portuguese": "portuguese",
-    "hungarian": "hungarian",
-    "czech": "czech",
-    "estonian": "estonian",
-    "israeli": "israeli",
-    "emirati": "emirati",
-    "new zealander": "new zealander",
-    "spanish": "spanish",
-    "french": "french",
-    "finnish": "finnish",
-    "british": "british",
-    "dutch": "dutch",
-    "danish": "danish",
-    "swedish": "swedish",
-    "polish": "polish",
-    "english": "british",
-    "scottish": "british",
-    "welsh": "british",
-    "irish": "irish",
-}
-
-# Head nouns of a descriptor, grouped by what they say about the person.
-DRIVER_HEADS = frozenset(
-    {
-        "driver",
-        "racer",
-        "pilot",
-        "rookie",
-        "youngster",
-        "teenager",
-        "veteran",
-        "racing driver",
-        "team-mate",
-        "teammate",
-        "team mate",
-        "man",
-        "star",
-        "ace",
-        "winner",
-        "sitter",
-        "polesitter",
-        "champion",
-        "title-winner",
-        "hotshoe",
-        "talent",
-        "newcomer",
-        "debutant",
-        "leader",
-        "contender",
-        "challenger",
-        "replacement",
-        "reserve",
-        "junior",
-        "protege",
-        "protégé",
-        "pole-sitter",
-    }
+from bot.quotes.lexicon import (
+    BOSS_HEADS,
+    DRIVER_HEADS,
+    NAME_PARTICLES,
+    NATION_NOUNS,
+    ROLE_WORDS,
+    TEAM_ALIASES,
+    TITLE_COUNTS,
+    WORLD_CHAMPIONS,
 )
-BOSS_HEADS = frozenset(
-    {
-        "boss",
-        "chief",
-        "principal",
-        "team principal",
-        "team boss",
-        "team chief",
-        "owner",
-        "team owner",
-        "director",
-        "ceo",
-        "chairman",
-        "president",
-        "head",
-        "manager",
-        "executive",
-        "advisor",
-        "adviser",
-        "consultant",
-        "founder",
-        "official",
-    }
-)
-_ROLE_WORDS = frozenset(
-    {
-        "race director",
-        "team principal",
-        "principal",
-        "boss",
-        "chief",
-        "owner",
-        "director",
-        "ceo",
-        "chairman",
-        "president",
-        "manager",
-        "advisor",
-        "adviser",
-        "founder",
-        "steward",
-        "executive",
-        "consultant",
-        "engineer",
-        "head",
-        "pilot",
-        "driver",
-        "racer",
-        "champion",
-    }
-)
-_TEAM_ALIASES = {
-    "scuderia": "ferrari",
-    "prancing horse": "ferrari",
-    "silver arrows": "mercedes",
-    "brackley": "mercedes",
-    "milton keynes": "red bull",
-    "enstone": "alpine",
-    "woking": "mclaren",
-    "grove": "williams",
-    "maranello": "ferrari",
-    "faenza": "rb",
-    "hinwil": "sauber",
-    "silverstone": "aston martin",
-    "papaya": "mclaren",
-}
 
-_PARTICLES = frozenset(
-    {
-        "de",
-        "van",
-        "von",
-        "der",
-        "den",
-        "da",
-        "di",
-        "le",
-        "la",
-        "du",
-        "dos",
-        "del",
-        "bin",
-        "ben",
-        "jr",
-        "sr",
-    }
-)
 _CAPITALISED = re.compile(
     r"[A-ZÀ-ÖØ-Þ](?:\.|[\w\-]*(?:['’][A-Za-z]+)?)"
     r"(?:[ \u00a0](?:(?:de|van|von|der|den|da|di|le|la|du|dos|del|bin|ben)[ \u00a0])*"
@@ -373,13 +103,13 @@ class SpeakerIndex:
                 self._add(self._surnames, last, person.id)
                 # "Sainz" for "Sainz Jr.", "Verstappen" for "Max Emilian Verstappen".
                 words = last.split()
-                if len(words) > 1 and words[-1] in _PARTICLES:
+                if len(words) > 1 and words[-1] in NAME_PARTICLES:
                     self._add(self._surnames, " ".join(words[:-1]), person.id)
             for stint in person.roles:
                 if stint.team:
                     self._teams.add(normalise_name(stint.team))
-        self._teams |= {normalise_name(t) for t in _TEAM_ALIASES}
-        self._teams |= {normalise_name(t) for t in _TEAM_ALIASES.values()}
+        self._teams |= {normalise_name(t) for t in TEAM_ALIASES}
+        self._teams |= {normalise_name(t) for t in TEAM_ALIASES.values()}
         for ids in (*self._names.values(), *self._surnames.values()):
             ids.sort(key=self._recency, reverse=True)
         # Single words an article can teach a meaning for (LocalNames.learn): people's first
@@ -649,8 +379,8 @@ class SpeakerIndex:
                 if age:
                     ages.append(int(age.group(1)))
                 times = _TIMES.match(word)
-                if times and "champion" in text and times.group(1) in _COUNTS:
-                    titles.append(_COUNTS[times.group(1)])
+                if times and "champion" in text and times.group(1) in TITLE_COUNTS:
+                    titles.append(TITLE_COUNTS[times.group(1)])
             if head in BOSS_HEADS or two in BOSS_HEADS:
                 kind = "boss"
             elif head in DRIVER_HEADS or two in DRIVER_HEADS:
@@ -686,7 +416,7 @@ class SpeakerIndex:
             for i in range(len(words) - size + 1):
                 team = " ".join(words[i : i + size])
                 if team in self._teams:
-                    found.append(_TEAM_ALIASES.get(team, team))
+                    found.append(TEAM_ALIASES.get(team, team))
         return found
 
     def _is_driver(self, person_id: str, year: int | None) -> bool:
@@ -750,8 +480,5 @@ class LocalNames:
         for size in (1, 2):
             if len(role_words) >= size:
                 phrase = " ".join(role_words[-size:])
-                if phrase in _ROLE_WORDS:
+                if phrase in ROLE_WORDS:
                     self.roles[phrase] = person_id
-
-
-__all__ = ["WORLD_CHAMPIONS", "LocalNames", "Mention", "SpeakerIndex"]

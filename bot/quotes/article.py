@@ -1,0 +1,697 @@
+"""Direct quotations in an article and who said them.
+
+Three passes over the text:
+
+1. Quote marks are paired paragraph by paragraph. Marks are read by their surroundings
+   rather than their glyph, because scraped pages mix straight and curly marks freely; an
+   opening mark inside an open quotation closes it (paragraph breaks collapsed into one
+   line), and a quotation may stay open at a paragraph's end (it continues in the next).
+2. The text outside quotations (the "frame") is scanned in order for the names of people
+   and teams, which teach the article's short forms of names. Who else may be speaking
+   there (he/she, descriptors such as "the Finn" or "the Mercedes boss", teams and
+   spokespeople, which are never a person) is worked out a sentence at a time, only for
+   the sentences attribution looks at.
+3. Each quotation takes its speaker from the nearest cue: a speech verb after it ("," he
+   said), before it (Russell said: ...), or the frame sentence around a partial quotation;
+   a quotation without a cue continues the previous speaker or the paragraph before it.
+   Anything uncertain is dropped: a missed quote costs less than a misattributed one.
+
+Import runs this on every story, so the patterns are built for the regex engine's fast
+paths (alternatives factored by prefix, a plain character first) and work is cached per
+article and, in the speaker index, across articles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.quotes.candidates import (
+    GROUP_WORDS,
+    HEAD_AHEAD,
+    PRONOUNS,
+    TRIGGER,
+    Agent,
+    Paragraph,
+    is_word_char,
+    noun_phrase,
+    qualifies_next,
+    start_of,
+)
+from bot.quotes.lexicon import SPEECH
+from bot.quotes.marks import BLANK, Span, blank_spans, end_of, pair_marks
+from bot.quotes.speakers import LocalNames, SpeakerIndex
+from bot.quotes.text import (
+    CUE_DASH,
+    CUE_LEAD,
+    CUE_OPENING,
+    GAP,
+    INVERTED_GAP,
+    LETTER_WORDS,
+    LOOSE_GAP,
+    MIN_WORDS,
+    NEXT_CAPITAL,
+    PERSONAL,
+    SENTENCE_END,
+    SHORT_TAIL,
+    THE_NAME,
+    TITLE_CONTEXT,
+    TRANSPARENT,
+    article_year,
+    first_sentence_end,
+    has_clutter_hint,
+    has_words,
+    has_words_enough,
+    is_clutter,
+    is_title,
+    last_sentence_start,
+    norm,
+    not_speech,
+    sentence_bounds,
+    sentence_start,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation: its words without marks, who said it (a person id, or None when it is a
+    team or an unnamed source), where it stands and the words that attributed it."""
+
+    text: str
+    speaker_id: str | None
+    paragraph: int
+    start: int
+    end: int
+    cue: str
+
+
+# A speaker decision: ("person", id), ("none", None) for teams and unnamed sources, or
+# ("unknown", None) when nothing trustworthy was found.
+_Who = tuple[str, str | None]
+_UNKNOWN: _Who = ("unknown", None)
+_NOBODY: _Who = ("none", None)
+
+
+def extract_quotes(text: str, index: SpeakerIndex, *, year: int | None = None) -> list[Quote]:
+    """Every quotation of four or more words in ``text`` with its speaker."""
+    return _Article(text, index, year if year is not None else article_year(text)).run()
+
+
+class _Article:
+    def __init__(self, text: str, index: SpeakerIndex, year: int | None) -> None:
+        self.text = text
+        self.index = index
+        self.local = LocalNames(year)
+        self.year = year
+        self.paragraphs: list[Paragraph] = []
+        self.mentions: list[tuple[int, str]] = []  # (absolute position, person id) in order
+        self.decided: list[tuple[Paragraph, Span, _Who, str]] = []
+        self.last_speaker: str | None = None
+        self.topic: str | None = None
+        # Where the article names people, in order, to read the role words before each name
+        # ("race director Michael Masi") when a descriptor first needs them.
+        self._roles_to_learn: list[tuple[str, int, str]] = []
+        self._names_cache: dict[str, set[str]] = {}
+        self._era: frozenset[int] | None = None
+        self.body: list[Paragraph] = []  # paragraphs that are not page clutter
+        self.place: dict[int, int] = {}  # a paragraph's index -> its position in ``body``
+
+    # -- pass 1: paragraphs, quotations and who is named ---------------------------------------
+
+    def _read(self) -> None:
+        offset = 0
+        count = 0
+        hinted = has_clutter_hint(self.text)
+        for line in self.text.split("\n"):
+            if line.strip():
+                clutter = is_clutter(line, hinted)
+                para = Paragraph(count, offset, line, clutter)
+                count += 1
+                if not clutter:
+                    para.spans = pair_marks(line)
+                    para.frame = blank_spans(line, para.spans)
+                    para.named = self._named(para)
+                self.paragraphs.append(para)
+            offset += len(line) + 1
+        for para in self.paragraphs[:3]:
+            people = [a for a in para.named if a.kind == "person" and len(a.ids) == 1]
+            if people and not para.clutter:
+                self.topic = people[0].ids[0]
+                break
+
+    def _named(self, para: Paragraph) -> list[Agent]:
+        """People and teams the paragraph names, read in order for every paragraph: each full
+        name teaches the article's short forms of it, and mentions feed descriptors."""
+        frame = para.frame
+        agents: list[Agent] = []
+        for start, end, kind, ids, possessive in self.index.scan(frame, 0, self.local):
+            if kind == "person":
+                agents.append(Agent(start, end, "person", frame, ids, (), possessive))
+                if len(ids) == 1:
+                    self.mentions.append((para.offset + start, ids[0]))
+                    self._roles_to_learn.append((frame, start, ids[0]))
+            elif kind == "team":
+                agents.append(Agent(start, end, "team", frame, (), (), possessive))
+        return agents
+
+    def _agents_of(self, para: Paragraph, start: int, end: int) -> list[Agent]:
+        """Everyone who may be speaking in the sentences of ``para`` that meet ``start`` to
+        ``end``, in order: names, pronouns, descriptors, groups. Worked out a sentence at a
+        time on first need: attribution looks at the sentences around quotations (a cue,
+        the subjects before a pronoun), and nothing it looks for spans a full stop."""
+        if para.sentences is None:
+            para.sentences = sentence_bounds(para.frame, 0, len(para.frame))
+            para.agents = [None] * len(para.sentences)
+        found: list[Agent] = []
+        for i, (first, last) in enumerate(para.sentences):
+            if first > end:
+                break
+            if last <= start:
+                continue
+            agents = para.agents[i]
+            if agents is None:
+                agents = para.agents[i] = self._agents(para, first, last)
+            found += agents
+        return found
+
+    def _agents(self, para: Paragraph, first: int, last: int) -> list[Agent]:
+        frame = para.frame
+        agents = [a for a in para.named if first <= a.start < last]
+        taken = [(a.start, a.end) for a in agents if a.kind == "person"]
+        pronouns: list[Agent] = []
+        described: list[Agent] = []
+        groups: list[Agent] = []
+        the_names: list[re.Match[str]] = []
+        # One pass finds every pronoun, determiner and bare group noun in the frame.
+        for match in TRIGGER.finditer(frame, first, last):
+            start = match.start()
+            if start and is_word_char(frame[start - 1]):
+                continue
+            word = match.group()
+            if word in PRONOUNS:
+                pronouns.append(Agent(start, match.end(), "pronoun", frame))
+                continue
+            if word in GROUP_WORDS:
+                groups.append(Agent(start, match.end(), "group", frame))
+                continue
+            if word == "the":
+                name = THE_NAME.match(frame, match.end())
+                if name is not None:
+                    the_names.append(name)
+            gap = GAP.match(frame, match.end())
+            if gap is None or not HEAD_AHEAD.match(frame, gap.end()):
+                continue
+            agent = self._described(frame, start, gap.end(), agents, taken)
+            if agent is not None:
+                described.append(agent)
+        agents += pronouns
+        agents += described
+        agents += groups
+        if described:
+            spans = [(a.start, a.end) for a in described if a.kind == "descriptor"]
+            agents = [
+                a
+                for a in agents
+                if a.kind != "team" or not any(s <= a.start and a.end <= e for s, e in spans)
+            ]
+        for name in the_names:
+            if any(a.start <= name.start(1) < a.end for a in agents):
+                continue
+            ids = self.index.resolve_surface(name.group(1), self.local)
+            if len(ids) == 1:
+                agents.append(Agent(name.start(1) - 4, name.end(), "person", frame, ids))
+        if not agents:
+            return agents
+        agents.sort(key=start_of)
+        if not any(a.kind == "team" for a in agents):
+            return agents
+        following: list[Agent | None] = [*agents[1:], None]
+        return [
+            a for a, b in zip(agents, following, strict=True) if not qualifies_next(frame, a, b)
+        ]
+
+    @staticmethod
+    def _described(
+        frame: str, start: int, words_at: int, named: list[Agent], taken: list[tuple[int, int]]
+    ) -> Agent | None:
+        """A descriptor ("the Mercedes boss") or a group ("a team spokesperson") opened by the
+        determiner at ``start``; None when the phrase only introduces a name."""
+        phrase = noun_phrase(frame, words_at)
+        if phrase is None:
+            return None
+        end, words, head_kind = phrase
+        if head_kind == "group":
+            return None if frame[start].lower() == "o" else Agent(start, end, "group", frame)
+        if frame[start].lower() != "t" or NEXT_CAPITAL.match(frame, end):
+            # "the Mercedes boss Toto Wolff": the name that follows is the agent.
+            return None
+        if any(s < end and start < e for s, e in taken):
+            return None
+        possessive = frame.startswith(("'s", "’s"), end)
+        return Agent(start, end, "descriptor", frame, words=tuple(words), possessive=possessive)
+
+    def _roles(self) -> dict[str, str]:
+        """Role words the article has tied to people ("race director" -> Masi), learnt on
+        first need: most articles never resolve a descriptor."""
+        for frame, position, person_id in self._roles_to_learn:
+            found = LETTER_WORDS.findall(frame, max(0, position - 40), position)
+            if not found:
+                continue
+            last = position
+            while last and frame[last - 1].isspace():
+                last -= 1
+            if frame[last - 1 : last] not in (",", ".", ":", ";"):
+                self.local.learn_role([w.lower() for w in found[-2:]], person_id)
+        self._roles_to_learn.clear()
+        return self.local.roles
+
+    # -- pass 2: speakers ----------------------------------------------------------------------
+
+    def run(self) -> list[Quote]:
+        self._read()
+        body = self.body = [p for p in self.paragraphs if not p.clutter]
+        self.place = {para.index: position for position, para in enumerate(body)}
+        for position, para in enumerate(body):
+            for k, span in enumerate(para.spans):
+                who, cue = self._attribute(body, position, k)
+                if who[0] == "person" and who[1] is not None:
+                    quote = para.text[span.start : span.end]
+                    if cue in ("continuation", "context") and who[1] in self._names_in(quote):
+                        who = _UNKNOWN
+                    else:
+                        self.last_speaker = who[1]
+                self.decided.append((para, span, who, cue))
+        return self._finish()
+
+    def _finish(self) -> list[Quote]:
+        quotes: list[Quote] = []
+        known: list[tuple[str, str | None]] | None = None
+        for para, span, who, cue in self.decided:
+            words = para.text[span.start : span.end]
+            if not has_words_enough(words, MIN_WORDS):
+                continue
+            if who[0] == "unknown":
+                # A headline that repeats a line from the body takes that line's speaker.
+                if known is None:
+                    known = [
+                        (norm(p.text[s.start : s.end]), w[1])
+                        for p, s, w, _ in self.decided
+                        if w[0] == "person"
+                    ]
+                plain = norm(words)
+                echo = {pid for text, pid in known if plain and (plain in text or text in plain)}
+                if len(echo) != 1:
+                    continue
+                who = ("person", echo.pop())
+                cue = "repeated"
+            if is_title(words):
+                continue
+            quotes.append(
+                Quote(
+                    text=words,
+                    speaker_id=who[1],
+                    paragraph=para.index,
+                    start=para.offset + span.start,
+                    end=para.offset + span.end,
+                    cue=cue,
+                )
+            )
+        return quotes
+
+    def _attribute(self, body: list[Paragraph], position: int, k: int) -> tuple[_Who, str]:
+        para = body[position]
+        span = para.spans[k]
+        frame = para.frame
+        quote = para.text[span.start : span.end]
+        after_end = para.spans[k + 1].open_at if k + 1 < len(para.spans) else len(frame)
+        if span.close_at is not None:
+            found = self._after_cue(para, span.close_at + 1, after_end, quote)
+            if found is not None:
+                return found
+        before_start = end_of(para.spans[k - 1]) if k else 0
+        before = frame[before_start : span.open_at]
+        sentence_start = last_sentence_start(before) + before_start
+        fragment = frame[sentence_start : span.open_at]
+        if fragment.strip():
+            found = self._before_cue(para, sentence_start, span.open_at, quote, span)
+            whole = last_sentence_start(frame[: span.open_at])
+            if (found is None or found[0][0] == "unknown") and whole < sentence_start:
+                # A second partial quotation in one sentence: look at the whole sentence.
+                found = self._before_cue(para, whole, span.open_at, quote, span) or found
+            if found is not None:
+                return found
+        narrative_end = sentence_start
+        if narrative_end > before_start and has_words(frame[before_start:narrative_end]):
+            who = self._narrative(para, before_start, narrative_end, quote)
+            if who[0] != "unknown" or k == 0:
+                return self._checked(who, quote, para, span, body, position), "context"
+        if k:
+            return self._previous_in(para, k), "continuation"
+        return self._opening(body, position, quote, span)
+
+    def _previous_in(self, para: Paragraph, k: int) -> _Who:
+        for earlier_para, earlier_span, who, _ in reversed(self.decided):
+            if earlier_para is para and earlier_span is para.spans[k - 1]:
+                return who
+        return _UNKNOWN
+
+    def _opening(
+        self, body: list[Paragraph], position: int, quote: str, span: Span
+    ) -> tuple[_Who, str]:
+        """A quotation that opens its paragraph with no cue of its own."""
+        para = body[position]
+        if position == 0:
+            return _UNKNOWN, "context"
+        previous = body[position - 1]
+        gap = self.paragraphs[previous.index + 1 : para.index]
+        if previous.spans and self.decided:
+            last_para, last_span, who, _ = self.decided[-1]
+            if last_para is previous and last_span.close_at is None:
+                return who, "continuation"
+        if previous.spans and not gap:
+            tail = previous.frame[end_of(previous.spans[-1]) :]
+            if not has_words(tail) or not SENTENCE_END.search(tail):
+                last = next((w for p, _, w, _ in reversed(self.decided) if p is previous), None)
+                if last is not None:
+                    return last, "continuation"
+        if previous.spans and gap:
+            last = next((w for p, _, w, _ in reversed(self.decided) if p is previous), None)
+            if last is not None and all(g.clutter for g in gap):
+                return last, "continuation"
+        start = end_of(previous.spans[-1]) if previous.spans else 0
+        who = self._narrative(previous, start, len(previous.frame), quote)
+        return self._checked(who, quote, para, span, body, position), "context"
+
+    def _checked(
+        self,
+        who: _Who,
+        quote: str,
+        para: Paragraph,
+        span: Span,
+        body: list[Paragraph],
+        position: int,
+    ) -> _Who:
+        """Context alone is weak evidence: keep it only for words that sound like speech."""
+        if who[0] == "unknown":
+            return who
+        if span.close_at is None:
+            following = body[position + 1] if position + 1 < len(body) else None
+            continued = following is not None and following.frame.lstrip().startswith(BLANK)
+            if not continued and not PERSONAL.search(quote) and following is not None:
+                return _UNKNOWN
+        elif not PERSONAL.search(quote) and not has_words_enough(quote, 12):
+            return _UNKNOWN
+        return who
+
+    # -- cues --------------------------------------------------------------------------------
+
+    def _after_cue(
+        self, para: Paragraph, start: int, end: int, quote: str
+    ) -> tuple[_Who, str] | None:
+        frame = para.frame
+        lead = CUE_LEAD.match(frame, start, end)
+        begin = lead.end() if lead else start
+        stop = first_sentence_end(frame, begin, end)
+        dash = CUE_DASH.match(frame, start, stop)
+        if dash:
+            agent = self._agent_at(para, dash.end())
+            if agent is not None and agent.kind == "person":
+                if agent.possessive:
+                    return _UNKNOWN, frame[start:stop].strip()
+                return self._resolve(para, agent, quote), frame[start:stop].strip()
+            return None
+        for verb in SPEECH.finditer(frame, begin, stop):
+            if verb.start() - begin > 70:
+                break
+            if not_speech(frame, verb):
+                continue
+            cue = frame[begin : verb.end()].strip()
+            if verb.start() == begin:
+                agent = self._inverted_subject(para, verb.end(), stop)
+                if agent is not None:
+                    who = self._resolve(para, agent, quote)
+                    return who, frame[begin : agent.end].strip()
+                continue
+            agent = self._subject_of(para, begin, verb.start(), strict=True)
+            if quote.endswith(".") and not SHORT_TAIL.fullmatch(frame, verb.end(), stop):
+                # After a full stop inside the marks, "Vowles said the result was deserved"
+                # starts a sentence of its own; only "Vowles said (on Sunday)." is a cue.
+                return None
+            if agent is not None and CUE_OPENING.fullmatch(frame[begin : agent.start]):
+                return self._resolve(para, agent, quote), cue
+            return None
+        return None
+
+    def _before_cue(
+        self, para: Paragraph, start: int, end: int, quote: str, span: Span
+    ) -> tuple[_Who, str] | None:
+        frame = para.frame
+        fragment = frame[start:end].rstrip()
+        cue = fragment.strip()
+        verbs = [v for v in SPEECH.finditer(frame, start, end) if not not_speech(frame, v)]
+        if fragment.endswith(":"):
+            for verb in reversed(verbs):
+                agent = self._subject_of(para, start, verb.start())
+                if agent is not None:
+                    return self._resolve(para, agent, quote), cue
+            agent = self._first_subject(para, start, end)
+            if agent is not None:
+                return self._resolve(para, agent, quote), cue
+            return None
+        if TITLE_CONTEXT.search(fragment[-40:]):
+            return _UNKNOWN, cue
+        for verb in reversed(verbs):
+            agent = self._subject_of(para, start, verb.start())
+            if agent is not None:
+                return self._resolve(para, agent, quote), cue
+        if fragment.endswith(","):
+            return None
+        # A partial quotation inside a sentence belongs to the sentence's subject.
+        agent = self._first_subject(para, start, end)
+        if agent is None:
+            people = [
+                a
+                for a in self._agents_of(para, start, end)
+                if start <= a.start and a.end <= end and a.kind in ("person", "descriptor")
+            ]
+            agent = people[-1] if people else None
+        if agent is None:
+            return _UNKNOWN, cue
+        return self._resolve(para, agent, quote), cue
+
+    def _narrative(self, para: Paragraph, start: int, end: int, quote: str) -> _Who:
+        """The speaker a stretch of narrative sets up for the quotation that follows it."""
+        frame = para.frame
+        best: Agent | None = None
+        for verb in SPEECH.finditer(frame, start, end):
+            if not_speech(frame, verb):
+                continue
+            sentence = sentence_start(frame, verb.start(), start)
+            agent = self._subject_of(para, sentence, verb.start())
+            if agent is None and frame[verb.start() : verb.end()].endswith("ing"):
+                agent = self._first_subject(para, sentence, verb.start())
+            if agent is not None:
+                best = agent
+        if best is not None:
+            return self._resolve(para, best, quote)
+        if self.last_speaker is not None and any(
+            a.kind == "person" and self.last_speaker in a.ids
+            for a in self._agents_of(para, start, end)
+            if start <= a.start < end
+        ):
+            return ("person", self.last_speaker)
+        agent = self._first_subject(para, start, end)
+        if agent is None:
+            return _UNKNOWN
+        return self._resolve(para, agent, quote)
+
+    # -- finding and resolving subjects --------------------------------------------------------
+
+    def _agent_at(self, para: Paragraph, position: int) -> Agent | None:
+        return next(
+            (a for a in self._agents_of(para, position, position) if a.start == position), None
+        )
+
+    def _subject_of(
+        self, para: Paragraph, start: int, verb: int, strict: bool = False
+    ) -> Agent | None:
+        frame = para.frame
+        for agent in reversed(self._agents_of(para, start, verb)):
+            if agent.end > verb or agent.start < start:
+                continue
+            gap = frame[agent.end : verb]
+            if TRANSPARENT.match(gap):
+                return agent
+            if not strict and LOOSE_GAP.match(gap) and agent.subject:
+                return agent
+            return None
+        return None
+
+    def _inverted_subject(self, para: Paragraph, verb_end: int, stop: int) -> Agent | None:
+        for agent in self._agents_of(para, verb_end, stop):
+            if agent.start < verb_end:
+                continue
+            if agent.start >= stop:
+                return None
+            if INVERTED_GAP.match(" " + para.frame[verb_end : agent.start]):
+                return agent
+            return None
+        return None
+
+    def _first_subject(self, para: Paragraph, start: int, end: int) -> Agent | None:
+        """The first subject that can be a person; failing that, the first team or group."""
+        subjects = [
+            a
+            for a in self._agents_of(para, start, end)
+            if start <= a.start and a.end <= end and a.subject
+        ]
+        people = [a for a in subjects if a.kind in ("person", "pronoun", "descriptor")]
+        if people:
+            return people[0]
+        return subjects[0] if subjects else None
+
+    def _resolve(self, para: Paragraph, agent: Agent, quote: str) -> _Who:
+        position = para.offset + agent.start
+        if agent.kind in ("team", "group"):
+            return _NOBODY
+        if agent.kind == "person":
+            if len(agent.ids) == 1:
+                return ("person", agent.ids[0])
+            if self.last_speaker in agent.ids:
+                return ("person", self.last_speaker)
+            recent = [pid for _, pid in self._known_before(position) if pid in agent.ids]
+            return ("person", recent[-1]) if recent else ("person", agent.ids[0])
+        if agent.kind == "pronoun":
+            return self._pronoun(para, agent.start, quote)
+        if agent.kind == "descriptor":
+            return self._descriptor(list(agent.words), position, quote)
+        return _UNKNOWN
+
+    def _known_before(self, position: int) -> list[tuple[int, str]]:
+        return [(p, pid) for p, pid in self.mentions if p < position]
+
+    def _descriptor(self, words: list[str], position: int, quote: str) -> _Who:
+        head = words[-1] if words else ""
+        roles = self._roles()
+        for size in (2, 1):
+            role = " ".join(words[-size:])
+            person = roles.get(role)
+            if (
+                person is not None
+                and self.index.descriptor_fits(person, words, self.year, self._seasons())
+                is not False
+            ):
+                return ("person", person)
+        if head in roles and len(words) == 1:
+            return ("person", roles[head])
+        known = [pid for _, pid in self._known_before(position)]
+        order = list(dict.fromkeys(reversed(known)))
+        seasons = self._seasons()
+        fitting = [
+            pid for pid in order if self.index.descriptor_fits(pid, words, self.year, seasons)
+        ]
+        in_quote = self._names_in(quote)
+        fitting = [pid for pid in fitting if pid not in in_quote]
+        if self.last_speaker in fitting:
+            return ("person", self.last_speaker)
+        if fitting:
+            return ("person", fitting[0])
+        everyone = [
+            pid for pid in self.index.candidates_for(words, self.year) if pid not in in_quote
+        ]
+        if len(everyone) == 1:
+            return ("person", everyone[0])
+        return _UNKNOWN
+
+    def _seasons(self) -> frozenset[int]:
+        """For an undated article, the seasons in which everyone it names was active: what
+        it may be about, to check ages against."""
+        if self.year is not None:
+            return frozenset()
+        if self._era is None:
+            era: set[int] | None = None
+            for person_id in dict.fromkeys(pid for _, pid in self.mentions):
+                active = {s.season for s in self.index.people[person_id].roles}
+                era = active if era is None else (era & active or era)
+            self._era = frozenset(era or ())
+        return self._era
+
+    def _names_in(self, quote: str) -> set[str]:
+        """People a quotation names without doubt (it speaks of them, so it is not theirs)."""
+        names = self._names_cache.get(quote)
+        if names is None:
+            names = self._names_cache[quote] = {
+                ids[0]
+                for _, _, kind, ids, _ in self.index.scan(quote, 0, self.local)
+                if kind == "person" and len(ids) == 1
+            }
+        return names
+
+    def _pronoun(self, para: Paragraph, position: int, quote: str) -> _Who:
+        """He/she: the subject of the nearest sentences, the last speaker, the article's
+        subject, weighed together; never someone the quotation names in the third person."""
+        scores: dict[str, float] = {}
+        excluded = self._names_in(quote)
+        sentences: list[tuple[Paragraph, int, int]] = []
+        body = self.body
+        at = self.place[para.index]
+        end = position
+        for back in range(3):
+            if at - back < 0:
+                break
+            current = body[at - back]
+            stop = end if back == 0 else len(current.frame)
+            bounds = sentence_bounds(current.frame, 0, stop)
+            for s, e in reversed(bounds):
+                sentences.append((current, s, e))
+            if len(sentences) >= 5:
+                break
+        weights = (4.0, 3.0, 1.5, 0.75, 0.5, 0.5, 0.5)
+        for distance, (sentence_para, s, e) in enumerate(sentences[:7]):
+            if BLANK in sentence_para.frame[s:e]:
+                # A cue sentence: its speaker already counts as the last speaker.
+                continue
+            inside = [
+                a for a in self._agents_of(sentence_para, s, e) if s <= a.start and a.end <= e
+            ]
+            first = True
+            if not any(a.subject for a in inside):
+                # No clear subject ("it was Russell who..."): the first person named stands in.
+                named = next((a for a in inside if a.kind == "person" and not a.possessive), None)
+                if named is not None:
+                    named.stands_as_subject = True
+            for agent in inside:
+                ids = self._agent_people(sentence_para, agent)
+                if not ids:
+                    if agent.subject and agent.kind in ("team", "group"):
+                        first = False
+                    continue
+                if agent.subject and first and not agent.possessive:
+                    weight = weights[distance]
+                    first = False
+                else:
+                    weight = weights[distance] / 3
+                for pid in ids:
+                    scores[pid] = scores.get(pid, 0.0) + weight / len(ids)
+        if self.last_speaker is not None:
+            scores[self.last_speaker] = scores.get(self.last_speaker, 0.0) + 2.5
+        if self.topic is not None and self.topic != self.last_speaker:
+            scores[self.topic] = scores.get(self.topic, 0.0) + 0.5
+        ranked = sorted(
+            ((score, pid) for pid, score in scores.items() if pid not in excluded), reverse=True
+        )
+        if not ranked or ranked[0][0] < 1.0:
+            return _UNKNOWN
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < 0.25:
+            return _UNKNOWN
+        return ("person", ranked[0][1])
+
+    def _agent_people(self, para: Paragraph, agent: Agent) -> tuple[str, ...]:
+        if agent.kind == "person":
+            if len(agent.ids) > 1 and self.last_speaker in agent.ids:
+                return (self.last_speaker,)
+            return agent.ids[:1]
+        if agent.kind == "descriptor":
+            who = self._descriptor(list(agent.words), para.offset + agent.start, "")
+            return (who[1],) if who[1] else ()
+        return ()
