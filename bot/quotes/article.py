@@ -611,7 +611,10 @@ class _Article:
         if self._era is None:
             era: set[int] | None = None
             for person_id in dict.fromkeys(pid for _, pid in self.mentions):
-                active = {s.season for s in self.index.people[person_id].roles}
+                person = self.index.people.get(person_id)
+                if person is None:
+                    continue
+                active = {s.season for s in person.roles}
                 era = active if era is None else (era & active or era)
             self._era = frozenset(era or ())
         return self._era

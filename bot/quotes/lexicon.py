@@ -82,6 +82,8 @@ NATION_NOUNS: dict[str, str] = _WORDS["nation_nouns"]
 TITLE_COUNTS: dict[str, int] = _WORDS["title_counts"]
 TEAM_ALIASES: dict[str, str] = _WORDS["team_aliases"]
 NAME_PARTICLES = frozenset(_WORDS["name_particles"])
+# Capitalised words that are never part of a person's name ("The", "Grand", "Monday").
+NOT_NAME_WORDS = frozenset(_WORDS["not_name_words"])
 # Drivers' world champions by season. A title count ("the four-time champion") is a fact
 # about the sport's history that the people directory does not carry.
 WORLD_CHAMPIONS: dict[int, str] = {int(y): pid for y, pid in _load("champions.json").items()}

@@ -16,11 +16,13 @@ from datetime import date
 from typing import NamedTuple
 
 from bot.people import DRIVER, Person, fold, normalise_name
+from bot.places import VENUES
 from bot.quotes.lexicon import (
     BOSS_HEADS,
     DRIVER_HEADS,
     NAME_PARTICLES,
     NATION_NOUNS,
+    NOT_NAME_WORDS,
     ROLE_WORDS,
     TEAM_ALIASES,
     TITLE_COUNTS,
@@ -33,6 +35,10 @@ _CAPITALISED = re.compile(
     r"[A-ZÀ-ÖØ-Þ](?:\.|[\w\-]*(?:['’][A-Za-z]+)?))*"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+# A word that may be part of a person's name: capitalised, then lower case (an inner capital
+# as in "McLaren" or a hyphen as in "Heinz-Harald" allowed), or an initial.
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+(?:[A-Z\-][a-zß-öø-ÿ'’]+)*|\.)(?:['’]s?)?")
+_SENIOR = frozenset({"sr", "senior"})
 _AGE = re.compile(r"^(\d{1,2})-year-old$")
 _TIMES = re.compile(r"^(\w+)-times?$")
 
@@ -50,6 +56,13 @@ _Plan = tuple[
     bool,
     "tuple[str, str, str, tuple[str, str]] | None",
 ]
+
+
+_Lesson = tuple[str, str, str, tuple[str, str]]
+
+
+def _name_like(word: str) -> bool:
+    return bool(_NAME_WORD.fullmatch(word))
 
 
 class _Reading(NamedTuple):
@@ -86,6 +99,8 @@ class SpeakerIndex:
         self._everyone: dict[tuple[tuple[str, ...], int | None], list[str]] = {}
         self._surfaces: dict[str, str] = {}
         self._runs: dict[int, dict[str, tuple[_Plan, ...]]] = {}
+        # People the directory does not know, named in the news: id -> name as written.
+        self._news_names: dict[str, str] = {}
         self._first_keys = {p.id: normalise_name(p.first_name) for p in self.people.values()}
         self._last_keys = {p.id: normalise_name(p.last_name) for p in self.people.values()}
         for person in self.people.values():
@@ -140,7 +155,12 @@ class SpeakerIndex:
         return known, self.people[person_id].last_active or 0
 
     def name(self, person_id: str) -> str:
-        return self.people[person_id].name
+        person = self.people.get(person_id)
+        return person.name if person is not None else self._news_names[person_id]
+
+    def is_known(self, person_id: str) -> bool:
+        """Whether the directory knows the person (else the news named them)."""
+        return person_id in self.people
 
     # ---- names in text ---------------------------------------------------------------------
 
@@ -198,6 +218,14 @@ class SpeakerIndex:
         plans: list[_Plan] = []
         i = 0
         while i < len(words):
+            news = self._news_person(words, keys, owner_keys, i, era)
+            if news is not None:
+                length, plan = news
+                plans.append(
+                    (positions[i], positions[i + length - 1] + len(words[i + length - 1]), *plan)
+                )
+                i += length
+                continue
             for length in range(min(4, len(words) - i), 0, -1):
                 last = i + length - 1
                 possessive = possessives[last]
@@ -206,7 +234,9 @@ class SpeakerIndex:
                 if not key:
                     continue
                 found = self._lookup(key, length, era)
-                if found is None and (length > 1 or key not in self._learnable):
+                if found is None and (
+                    length > 1 or (key not in self._learnable and not _name_like(words[i]))
+                ):
                     if length > 1:
                         continue
                     i += 1
@@ -236,6 +266,65 @@ class SpeakerIndex:
         if len(self._runs[era]) > 50_000:
             self._runs[era].clear()
         return tuple(plans)
+
+    def _news_person(
+        self, words: list[str], keys: list[str], owner_keys: list[str], i: int, era: int
+    ) -> tuple[int, tuple[bool, str, tuple[str, tuple[str, ...]], bool, _Lesson | None]] | None:
+        """A person the directory does not know, named in full from ``words[i]``: two or
+        three words that read as a name ("Gianpiero Lambiase", "Adam Norris" beside Lando),
+        or a known name with a generational suffix ("Carlos Sainz Sr."), a different person.
+
+        Returns the words it takes and the rest of its plan."""
+        count = len(words)
+        for length in range(min(3, count - i), 1, -1):
+            key = " ".join(keys[i : i + length])
+            if self._lookup(key, length, era) is not None:
+                after = i + length
+                suffix = after < count and keys[after] in _SENIOR
+                if not suffix or self._lookup(key, length, era)[0] != "person":
+                    return None
+                return self._news_plan(words[i : after + 1], keys[i : after + 1], (), False)
+        if i + 2 < count and self._lookup(" ".join(keys[i + 1 : i + 3]), 2, era):
+            # "Sir Lewis Hamilton": a title before a known name.
+            return None
+        for length in range(min(3, count - i), 1, -1):
+            taken = words[i : i + length]
+            if any(_POSSESSIVE.search(word) and len(word) > 2 for word in taken[:-1]):
+                continue
+            if not all(_name_like(word) for word in taken):
+                continue
+            folded = [*keys[i : i + length - 1], owner_keys[i + length - 1]]
+            if any(word in NOT_NAME_WORDS for word in folded) or " ".join(folded) in VENUES:
+                continue
+            if any(word in self._teams for word in folded):
+                continue
+            surname_taken = folded[-1] in self._surnames
+            possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
+            return self._news_plan(taken, folded, folded, possessive, surname_taken)
+        return None
+
+    def _news_plan(
+        self,
+        written: list[str],
+        folded: list[str],
+        teach: list[str] | tuple[()],
+        possessive: bool,
+        surname_taken: bool = False,
+    ) -> tuple[int, tuple[bool, str, tuple[str, tuple[str, ...]], bool, _Lesson | None]]:
+        name = " ".join(
+            _POSSESSIVE.sub("", word) if possessive and k == len(written) - 1 else word
+            for k, word in enumerate(written)
+        )
+        key = " ".join(normalise_name(word) for word in name.split())
+        person_id = "news:" + key.replace(" ", "-")
+        self._news_names.setdefault(person_id, name.rstrip("."))
+        lesson = None
+        if teach:
+            # A surname the directory already gives someone ("Anthony Hamilton" beside
+            # Lewis) is not taught: only the first name then stands for the newcomer.
+            said = (teach[0], "" if surname_taken else teach[-1])
+            lesson = (person_id, said[0], said[1], said)
+        return len(written), (False, key, ("person", (person_id,)), possessive, lesson)
 
     def _lookup(self, key: str, length: int, era: int) -> tuple[str, tuple[str, ...]] | None:
         """What a name means in the directory alone; an article's own lessons come first
@@ -272,7 +361,7 @@ class SpeakerIndex:
             return found[1]
         if size == 1 and len(key) >= 4:
             # Nicknames that clip a surname ("the Hulk" for Hulkenberg).
-            return tuple(pid for pid in local.known if self._last_keys[pid].startswith(key))
+            return tuple(pid for pid in local.known if self._last_keys.get(pid, "").startswith(key))
         return ()
 
     def _surface_key(self, surface: str) -> str:
@@ -311,7 +400,8 @@ class SpeakerIndex:
     ) -> bool | None:
         person = self.people.get(person_id)
         if person is None:
-            return False
+            # Someone the news named: nothing known to test the words against.
+            return None
         # The words are read once for everyone (``candidates_for`` tries the whole
         # directory); each test below is of this person alone, and any that fails is final.
         said = self._reading(words)
@@ -469,12 +559,15 @@ class LocalNames:
         names the directory knows, ``said`` the folded first and last words as written."""
         if person_id not in self.known:
             self.known.append(person_id)
+        # The first person named in full keeps a shared surname: an article names its
+        # subject first ("Mick Schumacher ... the son of Michael Schumacher ... Schumacher
+        # said").
         if first:
-            self.first[first] = person_id
-            self.first[said[0]] = person_id
+            self.first.setdefault(first, person_id)
+            self.first.setdefault(said[0], person_id)
         if last:
-            self.last[last] = person_id
-            self.last[said[1]] = person_id
+            self.last.setdefault(last, person_id)
+            self.last.setdefault(said[1], person_id)
 
     def learn_role(self, role_words: list[str], person_id: str) -> None:
         for size in (1, 2):
