@@ -23,46 +23,32 @@ article and, in the speaker index, across articles.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.quotes.candidates import (
-    GROUP_WORDS,
-    HEAD_AHEAD,
-    PRONOUNS,
-    TRIGGER,
     Agent,
     Paragraph,
-    is_word_char,
-    noun_phrase,
-    qualifies_next,
-    start_of,
 )
 from bot.quotes.lexicon import SPEECH
-from bot.quotes.marks import BLANK, Span, blank_spans, end_of, pair_marks
-from bot.quotes.speakers import LocalNames, SpeakerIndex
+from bot.quotes.marks import BLANK, Span, end_of
+from bot.quotes.reading import ArticleReading
+from bot.quotes.speakers import SpeakerIndex
 from bot.quotes.text import (
     CUE_DASH,
     CUE_LEAD,
     CUE_OPENING,
-    GAP,
     INVERTED_GAP,
-    LETTER_WORDS,
     LOOSE_GAP,
     MIN_WORDS,
-    NEXT_CAPITAL,
     PERSONAL,
     SENTENCE_END,
     SHORT_TAIL,
-    THE_NAME,
     TITLE_CONTEXT,
     TRANSPARENT,
     article_year,
     first_sentence_end,
-    has_clutter_hint,
     has_words,
     has_words_enough,
-    is_clutter,
     is_title,
     last_sentence_start,
     norm,
@@ -99,184 +85,23 @@ def extract_quotes(text: str, index: SpeakerIndex, *, year: int | None = None) -
 
 class _Article:
     def __init__(self, text: str, index: SpeakerIndex, year: int | None) -> None:
-        self.text = text
-        self.index = index
-        self.local = LocalNames(year)
-        self.year = year
-        self.paragraphs: list[Paragraph] = []
-        self.mentions: list[tuple[int, str]] = []  # (absolute position, person id) in order
+        self.reading = ArticleReading(text, index, year)
         self.decided: list[tuple[Paragraph, Span, _Who, str]] = []
         self.last_speaker: str | None = None
-        self.topic: str | None = None
-        # Where the article names people, in order, to read the role words before each name
-        # ("race director Michael Masi") when a descriptor first needs them.
-        self._roles_to_learn: list[tuple[str, int, str]] = []
-        self._names_cache: dict[str, set[str]] = {}
-        self._era: frozenset[int] | None = None
-        self.body: list[Paragraph] = []  # paragraphs that are not page clutter
-        self.place: dict[int, int] = {}  # a paragraph's index -> its position in ``body``
-
-    # -- pass 1: paragraphs, quotations and who is named ---------------------------------------
-
-    def _read(self) -> None:
-        offset = 0
-        count = 0
-        hinted = has_clutter_hint(self.text)
-        for line in self.text.split("\n"):
-            if line.strip():
-                clutter = is_clutter(line, hinted)
-                para = Paragraph(count, offset, line, clutter)
-                count += 1
-                if not clutter:
-                    para.spans = pair_marks(line)
-                    para.frame = blank_spans(line, para.spans)
-                    para.named = self._named(para)
-                self.paragraphs.append(para)
-            offset += len(line) + 1
-        for para in self.paragraphs[:3]:
-            people = [a for a in para.named if a.kind == "person" and len(a.ids) == 1]
-            if people and not para.clutter:
-                self.topic = people[0].ids[0]
-                break
-
-    def _named(self, para: Paragraph) -> list[Agent]:
-        """People and teams the paragraph names, read in order for every paragraph: each full
-        name teaches the article's short forms of it, and mentions feed descriptors."""
-        frame = para.frame
-        agents: list[Agent] = []
-        for start, end, kind, ids, possessive in self.index.scan(frame, 0, self.local):
-            if kind == "person":
-                agents.append(Agent(start, end, "person", frame, ids, (), possessive))
-                if len(ids) == 1:
-                    self.mentions.append((para.offset + start, ids[0]))
-                    self._roles_to_learn.append((frame, start, ids[0]))
-            elif kind == "team":
-                agents.append(Agent(start, end, "team", frame, (), (), possessive))
-        return agents
-
-    def _agents_of(self, para: Paragraph, start: int, end: int) -> list[Agent]:
-        """Everyone who may be speaking in the sentences of ``para`` that meet ``start`` to
-        ``end``, in order: names, pronouns, descriptors, groups. Worked out a sentence at a
-        time on first need: attribution looks at the sentences around quotations (a cue,
-        the subjects before a pronoun), and nothing it looks for spans a full stop."""
-        if para.sentences is None:
-            para.sentences = sentence_bounds(para.frame, 0, len(para.frame))
-            para.agents = [None] * len(para.sentences)
-        found: list[Agent] = []
-        for i, (first, last) in enumerate(para.sentences):
-            if first > end:
-                break
-            if last <= start:
-                continue
-            agents = para.agents[i]
-            if agents is None:
-                agents = para.agents[i] = self._agents(para, first, last)
-            found += agents
-        return found
-
-    def _agents(self, para: Paragraph, first: int, last: int) -> list[Agent]:
-        frame = para.frame
-        agents = [a for a in para.named if first <= a.start < last]
-        taken = [(a.start, a.end) for a in agents if a.kind == "person"]
-        pronouns: list[Agent] = []
-        described: list[Agent] = []
-        groups: list[Agent] = []
-        the_names: list[re.Match[str]] = []
-        # One pass finds every pronoun, determiner and bare group noun in the frame.
-        for match in TRIGGER.finditer(frame, first, last):
-            start = match.start()
-            if start and is_word_char(frame[start - 1]):
-                continue
-            word = match.group()
-            if word in PRONOUNS:
-                pronouns.append(Agent(start, match.end(), "pronoun", frame))
-                continue
-            if word in GROUP_WORDS:
-                groups.append(Agent(start, match.end(), "group", frame))
-                continue
-            if word == "the":
-                name = THE_NAME.match(frame, match.end())
-                if name is not None:
-                    the_names.append(name)
-            gap = GAP.match(frame, match.end())
-            if gap is None or not HEAD_AHEAD.match(frame, gap.end()):
-                continue
-            agent = self._described(frame, start, gap.end(), agents, taken)
-            if agent is not None:
-                described.append(agent)
-        agents += pronouns
-        agents += described
-        agents += groups
-        if described:
-            spans = [(a.start, a.end) for a in described if a.kind == "descriptor"]
-            agents = [
-                a
-                for a in agents
-                if a.kind != "team" or not any(s <= a.start and a.end <= e for s, e in spans)
-            ]
-        for name in the_names:
-            if any(a.start <= name.start(1) < a.end for a in agents):
-                continue
-            ids = self.index.resolve_surface(name.group(1), self.local)
-            if len(ids) == 1:
-                agents.append(Agent(name.start(1) - 4, name.end(), "person", frame, ids))
-        if not agents:
-            return agents
-        agents.sort(key=start_of)
-        if not any(a.kind == "team" for a in agents):
-            return agents
-        following: list[Agent | None] = [*agents[1:], None]
-        return [
-            a for a, b in zip(agents, following, strict=True) if not qualifies_next(frame, a, b)
-        ]
-
-    @staticmethod
-    def _described(
-        frame: str, start: int, words_at: int, named: list[Agent], taken: list[tuple[int, int]]
-    ) -> Agent | None:
-        """A descriptor ("the Mercedes boss") or a group ("a team spokesperson") opened by the
-        determiner at ``start``; None when the phrase only introduces a name."""
-        phrase = noun_phrase(frame, words_at)
-        if phrase is None:
-            return None
-        end, words, head_kind = phrase
-        if head_kind == "group":
-            return None if frame[start].lower() == "o" else Agent(start, end, "group", frame)
-        if frame[start].lower() != "t" or NEXT_CAPITAL.match(frame, end):
-            # "the Mercedes boss Toto Wolff": the name that follows is the agent.
-            return None
-        if any(s < end and start < e for s, e in taken):
-            return None
-        possessive = frame.startswith(("'s", "’s"), end)
-        return Agent(start, end, "descriptor", frame, words=tuple(words), possessive=possessive)
-
-    def _roles(self) -> dict[str, str]:
-        """Role words the article has tied to people ("race director" -> Masi), learnt on
-        first need: most articles never resolve a descriptor."""
-        for frame, position, person_id in self._roles_to_learn:
-            found = LETTER_WORDS.findall(frame, max(0, position - 40), position)
-            if not found:
-                continue
-            last = position
-            while last and frame[last - 1].isspace():
-                last -= 1
-            if frame[last - 1 : last] not in (",", ".", ":", ";"):
-                self.local.learn_role([w.lower() for w in found[-2:]], person_id)
-        self._roles_to_learn.clear()
-        return self.local.roles
 
     # -- pass 2: speakers ----------------------------------------------------------------------
 
     def run(self) -> list[Quote]:
-        self._read()
-        body = self.body = [p for p in self.paragraphs if not p.clutter]
-        self.place = {para.index: position for position, para in enumerate(body)}
+        self.reading.read()
+        body = self.reading.body
         for position, para in enumerate(body):
             for k, span in enumerate(para.spans):
                 who, cue = self._attribute(body, position, k)
                 if who[0] == "person" and who[1] is not None:
                     quote = para.text[span.start : span.end]
-                    if cue in ("continuation", "context") and who[1] in self._names_in(quote):
+                    if cue in ("continuation", "context") and who[1] in self.reading.names_in(
+                        quote
+                    ):
                         who = _UNKNOWN
                     else:
                         self.last_speaker = who[1]
@@ -363,7 +188,7 @@ class _Article:
         if position == 0:
             return _UNKNOWN, "context"
         previous = body[position - 1]
-        gap = self.paragraphs[previous.index + 1 : para.index]
+        gap = self.reading.paragraphs[previous.index + 1 : para.index]
         if previous.spans and self.decided:
             last_para, last_span, who, _ = self.decided[-1]
             if last_para is previous and last_span.close_at is None:
@@ -471,7 +296,7 @@ class _Article:
         if agent is None:
             people = [
                 a
-                for a in self._agents_of(para, start, end)
+                for a in self.reading.agents_of(para, start, end)
                 if start <= a.start and a.end <= end and a.kind in ("person", "descriptor")
             ]
             agent = people[-1] if people else None
@@ -496,7 +321,7 @@ class _Article:
             return self._resolve(para, best, quote)
         if self.last_speaker is not None and any(
             a.kind == "person" and self.last_speaker in a.ids
-            for a in self._agents_of(para, start, end)
+            for a in self.reading.agents_of(para, start, end)
             if start <= a.start < end
         ):
             return ("person", self.last_speaker)
@@ -509,14 +334,15 @@ class _Article:
 
     def _agent_at(self, para: Paragraph, position: int) -> Agent | None:
         return next(
-            (a for a in self._agents_of(para, position, position) if a.start == position), None
+            (a for a in self.reading.agents_of(para, position, position) if a.start == position),
+            None,
         )
 
     def _subject_of(
         self, para: Paragraph, start: int, verb: int, strict: bool = False
     ) -> Agent | None:
         frame = para.frame
-        for agent in reversed(self._agents_of(para, start, verb)):
+        for agent in reversed(self.reading.agents_of(para, start, verb)):
             if agent.end > verb or agent.start < start:
                 continue
             gap = frame[agent.end : verb]
@@ -528,7 +354,7 @@ class _Article:
         return None
 
     def _inverted_subject(self, para: Paragraph, verb_end: int, stop: int) -> Agent | None:
-        for agent in self._agents_of(para, verb_end, stop):
+        for agent in self.reading.agents_of(para, verb_end, stop):
             if agent.start < verb_end:
                 continue
             if agent.start >= stop:
@@ -542,7 +368,7 @@ class _Article:
         """The first subject that can be a person; failing that, the first team or group."""
         subjects = [
             a
-            for a in self._agents_of(para, start, end)
+            for a in self.reading.agents_of(para, start, end)
             if start <= a.start and a.end <= end and a.subject
         ]
         people = [a for a in subjects if a.kind in ("person", "pronoun", "descriptor")]
@@ -559,7 +385,7 @@ class _Article:
                 return ("person", agent.ids[0])
             if self.last_speaker in agent.ids:
                 return ("person", self.last_speaker)
-            recent = [pid for _, pid in self._known_before(position) if pid in agent.ids]
+            recent = [pid for _, pid in self.reading.known_before(position) if pid in agent.ids]
             return ("person", recent[-1]) if recent else ("person", agent.ids[0])
         if agent.kind == "pronoun":
             return self._pronoun(para, agent.start, quote)
@@ -567,77 +393,53 @@ class _Article:
             return self._descriptor(list(agent.words), position, quote)
         return _UNKNOWN
 
-    def _known_before(self, position: int) -> list[tuple[int, str]]:
-        return [(p, pid) for p, pid in self.mentions if p < position]
-
     def _descriptor(self, words: list[str], position: int, quote: str) -> _Who:
         head = words[-1] if words else ""
-        roles = self._roles()
+        roles = self.reading.roles()
         for size in (2, 1):
             role = " ".join(words[-size:])
             person = roles.get(role)
             if (
                 person is not None
-                and self.index.descriptor_fits(person, words, self.year, self._seasons())
+                and self.reading.index.descriptor_fits(
+                    person, words, self.reading.year, self.reading.seasons()
+                )
                 is not False
             ):
                 return ("person", person)
         if head in roles and len(words) == 1:
             return ("person", roles[head])
-        known = [pid for _, pid in self._known_before(position)]
+        known = [pid for _, pid in self.reading.known_before(position)]
         order = list(dict.fromkeys(reversed(known)))
-        seasons = self._seasons()
+        seasons = self.reading.seasons()
         fitting = [
-            pid for pid in order if self.index.descriptor_fits(pid, words, self.year, seasons)
+            pid
+            for pid in order
+            if self.reading.index.descriptor_fits(pid, words, self.reading.year, seasons)
         ]
-        in_quote = self._names_in(quote)
+        in_quote = self.reading.names_in(quote)
         fitting = [pid for pid in fitting if pid not in in_quote]
         if self.last_speaker in fitting:
             return ("person", self.last_speaker)
         if fitting:
             return ("person", fitting[0])
         everyone = [
-            pid for pid in self.index.candidates_for(words, self.year) if pid not in in_quote
+            pid
+            for pid in self.reading.index.candidates_for(words, self.reading.year)
+            if pid not in in_quote
         ]
         if len(everyone) == 1:
             return ("person", everyone[0])
         return _UNKNOWN
 
-    def _seasons(self) -> frozenset[int]:
-        """For an undated article, the seasons in which everyone it names was active: what
-        it may be about, to check ages against."""
-        if self.year is not None:
-            return frozenset()
-        if self._era is None:
-            era: set[int] | None = None
-            for person_id in dict.fromkeys(pid for _, pid in self.mentions):
-                person = self.index.people.get(person_id)
-                if person is None:
-                    continue
-                active = {s.season for s in person.roles}
-                era = active if era is None else (era & active or era)
-            self._era = frozenset(era or ())
-        return self._era
-
-    def _names_in(self, quote: str) -> set[str]:
-        """People a quotation names without doubt (it speaks of them, so it is not theirs)."""
-        names = self._names_cache.get(quote)
-        if names is None:
-            names = self._names_cache[quote] = {
-                ids[0]
-                for _, _, kind, ids, _ in self.index.scan(quote, 0, self.local)
-                if kind == "person" and len(ids) == 1
-            }
-        return names
-
     def _pronoun(self, para: Paragraph, position: int, quote: str) -> _Who:
         """He/she: the subject of the nearest sentences, the last speaker, the article's
         subject, weighed together; never someone the quotation names in the third person."""
         scores: dict[str, float] = {}
-        excluded = self._names_in(quote)
+        excluded = self.reading.names_in(quote)
         sentences: list[tuple[Paragraph, int, int]] = []
-        body = self.body
-        at = self.place[para.index]
+        body = self.reading.body
+        at = self.reading.place[para.index]
         end = position
         for back in range(3):
             if at - back < 0:
@@ -655,7 +457,9 @@ class _Article:
                 # A cue sentence: its speaker already counts as the last speaker.
                 continue
             inside = [
-                a for a in self._agents_of(sentence_para, s, e) if s <= a.start and a.end <= e
+                a
+                for a in self.reading.agents_of(sentence_para, s, e)
+                if s <= a.start and a.end <= e
             ]
             first = True
             if not any(a.subject for a in inside):
@@ -678,8 +482,8 @@ class _Article:
                     scores[pid] = scores.get(pid, 0.0) + weight / len(ids)
         if self.last_speaker is not None:
             scores[self.last_speaker] = scores.get(self.last_speaker, 0.0) + 2.5
-        if self.topic is not None and self.topic != self.last_speaker:
-            scores[self.topic] = scores.get(self.topic, 0.0) + 0.5
+        if self.reading.topic is not None and self.reading.topic != self.last_speaker:
+            scores[self.reading.topic] = scores.get(self.reading.topic, 0.0) + 0.5
         ranked = sorted(
             ((score, pid) for pid, score in scores.items() if pid not in excluded), reverse=True
         )
