@@ -31,7 +31,9 @@ from bot.quotes.candidates import (
 )
 from bot.quotes.lexicon import SPEECH
 from bot.quotes.marks import BLANK, Span, end_of
+from bot.quotes.ranker import Ranker
 from bot.quotes.reading import ArticleReading
+from bot.quotes.salience import Candidates, anaphor_candidates, described
 from bot.quotes.speakers import SpeakerIndex
 from bot.quotes.text import (
     CUE_DASH,
@@ -53,7 +55,6 @@ from bot.quotes.text import (
     last_sentence_start,
     norm,
     not_speech,
-    sentence_bounds,
     sentence_start,
 )
 
@@ -78,14 +79,37 @@ _UNKNOWN: _Who = ("unknown", None)
 _NOBODY: _Who = ("none", None)
 
 
-def extract_quotes(text: str, index: SpeakerIndex, *, year: int | None = None) -> list[Quote]:
-    """Every quotation of four or more words in ``text`` with its speaker."""
-    return _Article(text, index, year if year is not None else article_year(text)).run()
+# A ranked decision as training reads it: the quotation and its candidates with features.
+Decision = tuple[str, Candidates]
+
+
+def extract_quotes(
+    text: str,
+    index: SpeakerIndex,
+    *,
+    year: int | None = None,
+    ranker: Ranker | None = None,
+    trace: list[Decision] | None = None,
+) -> list[Quote]:
+    """Every quotation of four or more words in ``text`` with its speaker; ``ranker`` other
+    than the shipped one and ``trace`` (filled with every ranked decision) are for training."""
+    if year is None:
+        year = article_year(text)
+    return _Article(text, index, year, ranker or Ranker.shipped(), trace).run()
 
 
 class _Article:
-    def __init__(self, text: str, index: SpeakerIndex, year: int | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        index: SpeakerIndex,
+        year: int | None,
+        ranker: Ranker,
+        trace: list[Decision] | None,
+    ) -> None:
         self.reading = ArticleReading(text, index, year)
+        self.ranker = ranker
+        self.trace = trace
         self.decided: list[tuple[Paragraph, Span, _Who, str]] = []
         self.last_speaker: str | None = None
 
@@ -387,118 +411,18 @@ class _Article:
                 return ("person", self.last_speaker)
             recent = [pid for _, pid in self.reading.known_before(position) if pid in agent.ids]
             return ("person", recent[-1]) if recent else ("person", agent.ids[0])
-        if agent.kind == "pronoun":
-            return self._pronoun(para, agent.start, quote)
-        if agent.kind == "descriptor":
-            return self._descriptor(list(agent.words), position, quote)
+        if agent.kind in ("pronoun", "descriptor"):
+            return self._ranked(para, agent, quote)
         return _UNKNOWN
 
-    def _descriptor(self, words: list[str], position: int, quote: str) -> _Who:
-        head = words[-1] if words else ""
-        roles = self.reading.roles()
-        for size in (2, 1):
-            role = " ".join(words[-size:])
-            person = roles.get(role)
-            if (
-                person is not None
-                and self.reading.index.descriptor_fits(
-                    person, words, self.reading.year, self.reading.seasons()
-                )
-                is not False
-            ):
-                return ("person", person)
-        if head in roles and len(words) == 1:
-            return ("person", roles[head])
-        known = [pid for _, pid in self.reading.known_before(position)]
-        order = list(dict.fromkeys(reversed(known)))
-        seasons = self.reading.seasons()
-        fitting = [
-            pid
-            for pid in order
-            if self.reading.index.descriptor_fits(pid, words, self.reading.year, seasons)
-        ]
-        in_quote = self.reading.names_in(quote)
-        fitting = [pid for pid in fitting if pid not in in_quote]
-        if self.last_speaker in fitting:
-            return ("person", self.last_speaker)
-        if fitting:
-            return ("person", fitting[0])
-        everyone = [
-            pid
-            for pid in self.reading.index.candidates_for(words, self.reading.year)
-            if pid not in in_quote
-        ]
-        if len(everyone) == 1:
-            return ("person", everyone[0])
-        return _UNKNOWN
-
-    def _pronoun(self, para: Paragraph, position: int, quote: str) -> _Who:
-        """He/she: the subject of the nearest sentences, the last speaker, the article's
-        subject, weighed together; never someone the quotation names in the third person."""
-        scores: dict[str, float] = {}
-        excluded = self.reading.names_in(quote)
-        sentences: list[tuple[Paragraph, int, int]] = []
-        body = self.reading.body
-        at = self.reading.place[para.index]
-        end = position
-        for back in range(3):
-            if at - back < 0:
-                break
-            current = body[at - back]
-            stop = end if back == 0 else len(current.frame)
-            bounds = sentence_bounds(current.frame, 0, stop)
-            for s, e in reversed(bounds):
-                sentences.append((current, s, e))
-            if len(sentences) >= 5:
-                break
-        weights = (4.0, 3.0, 1.5, 0.75, 0.5, 0.5, 0.5)
-        for distance, (sentence_para, s, e) in enumerate(sentences[:7]):
-            if BLANK in sentence_para.frame[s:e]:
-                # A cue sentence: its speaker already counts as the last speaker.
-                continue
-            inside = [
-                a
-                for a in self.reading.agents_of(sentence_para, s, e)
-                if s <= a.start and a.end <= e
-            ]
-            first = True
-            if not any(a.subject for a in inside):
-                # No clear subject ("it was Russell who..."): the first person named stands in.
-                named = next((a for a in inside if a.kind == "person" and not a.possessive), None)
-                if named is not None:
-                    named.stands_as_subject = True
-            for agent in inside:
-                ids = self._agent_people(sentence_para, agent)
-                if not ids:
-                    if agent.subject and agent.kind in ("team", "group"):
-                        first = False
-                    continue
-                if agent.subject and first and not agent.possessive:
-                    weight = weights[distance]
-                    first = False
-                else:
-                    weight = weights[distance] / 3
-                for pid in ids:
-                    scores[pid] = scores.get(pid, 0.0) + weight / len(ids)
-        if self.last_speaker is not None:
-            scores[self.last_speaker] = scores.get(self.last_speaker, 0.0) + 2.5
-        if self.reading.topic is not None and self.reading.topic != self.last_speaker:
-            scores[self.reading.topic] = scores.get(self.reading.topic, 0.0) + 0.5
-        ranked = sorted(
-            ((score, pid) for pid, score in scores.items() if pid not in excluded), reverse=True
-        )
-        if not ranked or ranked[0][0] < 1.0:
-            return _UNKNOWN
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < 0.25:
-            return _UNKNOWN
-        return ("person", ranked[0][1])
-
-    def _agent_people(self, para: Paragraph, agent: Agent) -> tuple[str, ...]:
-        if agent.kind == "person":
-            if len(agent.ids) > 1 and self.last_speaker in agent.ids:
-                return (self.last_speaker,)
-            return agent.ids[:1]
-        if agent.kind == "descriptor":
-            who = self._descriptor(list(agent.words), para.offset + agent.start, "")
-            return (who[1],) if who[1] else ()
-        return ()
+    def _ranked(self, para: Paragraph, agent: Agent, quote: str) -> _Who:
+        """A pronoun or descriptor: the candidate the learned ranker scores best, unless
+        that is "nobody named here"."""
+        candidates = anaphor_candidates(self.reading, para, agent, quote, self.last_speaker)
+        person = described(candidates)
+        if person is not None:
+            return ("person", person)
+        if self.trace is not None:
+            self.trace.append((quote, candidates))
+        best = self.ranker.best(candidates)
+        return _UNKNOWN if best is None else ("person", best)
