@@ -29,6 +29,20 @@ def described(candidates: Candidates) -> str | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
+def _described_person(reading: ArticleReading, para: Paragraph, agent: Agent) -> str | None:
+    """Whom a descriptor in the text names: the one person named before it whose facts
+    fit its words ("the McLaren boss" after Andrea Stella), if exactly one does."""
+    words = list(agent.words)
+    seasons = reading.seasons()
+    named = dict.fromkeys(pid for _, pid in reading.known_before(para.offset + agent.start))
+    fitting = [
+        pid
+        for pid in named
+        if reading.index.descriptor_fits(pid, words, reading.year, seasons) is True
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def anaphor_candidates(
     reading: ArticleReading,
     para: Paragraph,
@@ -132,12 +146,18 @@ def _context(
                 named.stands_as_subject = True
         first = True
         for agent in inside:
-            if agent.kind != "person":
+            if agent.kind == "person":
+                ids = agent.ids
+                pid = last_speaker if len(ids) > 1 and last_speaker in ids else ids[0]
+            elif agent.kind == "descriptor":
+                found = _described_person(reading, sentence_para, agent)
+                if found is None:
+                    continue
+                pid = found
+            else:
                 if agent.subject and agent.kind in ("team", "group"):
                     first = False
                 continue
-            ids = agent.ids
-            pid = last_speaker if len(ids) > 1 and last_speaker in ids else ids[0]
             facts = seen.setdefault(pid, {})
             if agent.subject and first and not agent.possessive:
                 first = False

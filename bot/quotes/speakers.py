@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
-from bot.people import DRIVER, Person, fold, normalise_name
+from bot.people import DRIVER, TEST_DRIVER, Person, fold, normalise_name
 from bot.places import VENUES
 from bot.quotes.lexicon import (
     BOSS_HEADS,
@@ -518,7 +518,8 @@ class SpeakerIndex:
     @staticmethod
     def _has_other_role(person: Person, year: int | None) -> bool:
         return any(
-            s.role != DRIVER and (year is None or abs(s.season - year) <= 1) for s in person.roles
+            s.role not in (DRIVER, TEST_DRIVER) and (year is None or abs(s.season - year) <= 1)
+            for s in person.roles
         )
 
     def candidates_for(self, words: list[str], year: int | None) -> list[str]:
