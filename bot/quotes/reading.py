@@ -35,6 +35,22 @@ from bot.quotes.text import (
     sentence_bounds,
 )
 
+_KIN = (
+    r"((?i:father|dad|mother|mum|mom|brother|sister|son|daughter|wife|husband|girlfriend|"
+    r"boyfriend|uncle|aunt|grandfather|grandmother|cousin|nephew|niece))"
+)
+# After a possessive name: "'s (famous) father (, ) Anthony".
+RELATIVE_AFTER = re.compile(
+    r"\s+(?:(?i:late|famous|proud|own|younger|older|elder|little|big)\s+)?"
+    + _KIN
+    + r"\b(?:,?\s+([A-Z][a-z]+)\b(?![\-’']|\s+[A-Z]))?"
+)
+# "his father, Adam,": the relative of the person named last before it.
+RELATIVE_OF_HIS = re.compile(
+    r"\b(?:[Hh]is|[Hh]er)\s+" + _KIN + r",?\s+([A-Z][a-z]+)\b(?![\-’']|\s+[A-Z])"
+)
+SENIOR_AFTER = re.compile(r"\s+(?:senior|snr\.?)(?![\w\-])", re.IGNORECASE)
+
 
 class ArticleReading:
     """What pass 1 learns of one article, and the lookups attribution asks of it."""
@@ -52,6 +68,8 @@ class ArticleReading:
         self._roles_to_learn: list[tuple[str, int, str]] = []
         self._names_cache: dict[str, set[str]] = {}
         self._era: frozenset[int] | None = None
+        # Relatives the article has named: (person id, "father") -> the relative's id.
+        self.relatives: dict[tuple[str, str], str] = {}
         self.body: list[Paragraph] = []  # paragraphs that are not page clutter
         self.place: dict[int, int] = {}  # a paragraph's index -> its position in ``body``
 
@@ -93,7 +111,55 @@ class ArticleReading:
                     self._roles_to_learn.append((frame, start, ids[0]))
             elif kind == "team":
                 agents.append(Agent(start, end, "team", frame, (), (), possessive))
-        return agents
+        return self._relatives(para, agents)
+
+    def _relatives(self, para: Paragraph, agents: list[Agent]) -> list[Agent]:
+        """Family and namesakes, never the driver they are named after: "Lewis Hamilton's
+        father Anthony", "his father, Adam," and "Carlos Sainz senior" are people of their
+        own; "Norris' dad" is the father the article has named, else nobody it can name."""
+        frame = para.frame
+        found: list[Agent] = []
+        for k, agent in enumerate(agents):
+            if agent.kind != "person" or len(agent.ids) != 1:
+                continue
+            owner = agent.ids[0]
+            senior = SENIOR_AFTER.match(frame, agent.end)
+            if senior is not None and not agent.possessive:
+                person = self.index.relative(owner, "", senior=True)
+                found.append(Agent(agent.start, senior.end(), "person", frame, (person,)))
+                self.mentions.append((para.offset + agent.start, person))
+                continue
+            if not agent.possessive:
+                continue
+            relation = RELATIVE_AFTER.match(frame, agent.end)
+            if relation is None:
+                continue
+            found.append(self._relative(para, agent.start, relation, owner))
+            agents[k] = Agent(agent.start, agent.end, "other", frame, agent.ids)
+        for relation in RELATIVE_OF_HIS.finditer(frame):
+            owners = [a for a in agents if a.kind == "person" and a.end <= relation.start()]
+            if owners and len(owners[-1].ids) == 1 and relation.group(2):
+                found.append(self._relative(para, relation.start(), relation, owners[-1].ids[0]))
+        if not found:
+            return agents
+        spans = [(a.start, a.end) for a in found]
+        kept = [a for a in agents if not any(s <= a.start < e for s, e in spans)]
+        return sorted([*kept, *found], key=start_of)
+
+    def _relative(self, para: Paragraph, start: int, relation: re.Match[str], owner: str) -> Agent:
+        kin = relation.group(1).lower()
+        first = relation.group(2)
+        frame = para.frame
+        if first is None:
+            person = self.relatives.get((owner, kin))
+            if person is None:
+                return Agent(start, relation.end(), "other", frame)
+        else:
+            person = self.index.relative(owner, first)
+            self.relatives[(owner, kin)] = person
+            self.local.teach_first(first, person)
+        self.mentions.append((para.offset + start, person))
+        return Agent(start, relation.end(), "person", frame, (person,))
 
     def agents_of(self, para: Paragraph, start: int, end: int) -> list[Agent]:
         """Everyone who may be speaking in the sentences of ``para`` that meet ``start`` to

@@ -39,6 +39,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # as in "McLaren" or a hyphen as in "Heinz-Harald" allowed), or an initial.
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+(?:[A-Z\-][a-zß-öø-ÿ'’]+)*|\.)(?:['’]s?)?")
 _SENIOR = frozenset({"sr", "senior"})
+_GENERATIONS = frozenset({"jr", "sr", "junior", "senior"})
 _AGE = re.compile(r"^(\d{1,2})-year-old$")
 _TIMES = re.compile(r"^(\w+)-times?$")
 
@@ -59,6 +60,11 @@ _Plan = tuple[
 
 
 _Lesson = tuple[str, str, str, tuple[str, str]]
+
+
+def _without_generation(name: str) -> list[str]:
+    """The words of a name less "Jr." or "Sr."."""
+    return [word for word in name.split() if normalise_name(word) not in _GENERATIONS]
 
 
 def _name_like(word: str) -> bool:
@@ -157,6 +163,22 @@ class SpeakerIndex:
     def name(self, person_id: str) -> str:
         person = self.people.get(person_id)
         return person.name if person is not None else self._news_names[person_id]
+
+    def relative(self, person_id: str, first_name: str, *, senior: bool = False) -> str:
+        """The id of a relative of ``person_id`` the news names: "Anthony" beside Lewis
+        Hamilton is Anthony Hamilton; ``senior`` is the namesake father ("Carlos Sainz
+        Sr."). Never the person themselves."""
+        person = self.people.get(person_id)
+        full = person.name if person is not None else self._news_names[person_id]
+        words = _without_generation(full)
+        if senior:
+            name = " ".join(words) + " Sr."
+        else:
+            last = person.last_name if person is not None and person.last_name else words[-1]
+            name = " ".join([first_name, *_without_generation(last)])
+        relative_id = "news:" + normalise_name(name).replace(" ", "-")
+        self._news_names.setdefault(relative_id, name)
+        return relative_id
 
     def is_known(self, person_id: str) -> bool:
         """Whether the directory knows the person (else the news named them)."""
@@ -569,6 +591,12 @@ class LocalNames:
         if last:
             self.last.setdefault(last, person_id)
             self.last.setdefault(said[1], person_id)
+
+    def teach_first(self, first_name: str, person_id: str) -> None:
+        """The article introduced ``person_id`` by first name ("his father, Adam")."""
+        self.first[normalise_name(first_name)] = person_id
+        if person_id not in self.known:
+            self.known.append(person_id)
 
     def learn_role(self, role_words: list[str], person_id: str) -> None:
         for size in (1, 2):
