@@ -343,6 +343,16 @@ class _Article:
                 best = agent
         if best is not None:
             return self._resolve(para, best, quote)
+        if frame[start:end].rstrip().endswith(":"):
+            # "Here is Red Bull's statement in full:" introduces whoever it names last.
+            sentence = sentence_start(frame, end, start)
+            named = [
+                a
+                for a in self.reading.agents_of(para, sentence, end)
+                if sentence <= a.start < end and a.kind != "other"
+            ]
+            if named:
+                return self._resolve(para, named[-1], quote)
         if self.last_speaker is not None and any(
             a.kind == "person" and self.last_speaker in a.ids
             for a in self.reading.agents_of(para, start, end)

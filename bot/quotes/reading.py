@@ -23,6 +23,7 @@ from bot.quotes.candidates import (
     qualifies_next,
     start_of,
 )
+from bot.quotes.lexicon import GROUP_NOUNS, alternation
 from bot.quotes.marks import blank_spans, pair_marks
 from bot.quotes.speakers import LocalNames, SpeakerIndex
 from bot.quotes.text import (
@@ -48,6 +49,10 @@ RELATIVE_AFTER = re.compile(
 # "his father, Adam,": the relative of the person named last before it.
 RELATIVE_OF_HIS = re.compile(
     r"\b(?:[Hh]is|[Hh]er)\s+" + _KIN + r",?\s+([A-Z][a-z]+)\b(?![\-’']|\s+[A-Z])"
+)
+# After a team's possessive: a statement, a document or a spokesperson of the team.
+OWNED_TEXT = re.compile(
+    r"\s+(?:[\w\-]+\s+){0,2}?" + alternation(GROUP_NOUNS) + r"\b", re.IGNORECASE
 )
 SENIOR_AFTER = re.compile(r"\s+(?:senior|snr\.?)(?![\w\-])", re.IGNORECASE)
 
@@ -214,6 +219,12 @@ class ArticleReading:
         agents += pronouns
         agents += described
         agents += groups
+        for k, agent in enumerate(agents):
+            if agent.kind == "team" and agent.possessive:
+                # "Red Bull's statement": the team speaks through a text, not a person.
+                text = OWNED_TEXT.match(frame, agent.end)
+                if text is not None:
+                    agents[k] = Agent(agent.start, text.end(), "group", frame)
         if described:
             spans = [(a.start, a.end) for a in described if a.kind == "descriptor"]
             agents = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.quotes.lexicon import CLUTTER_HINTS, TITLE_SMALL_WORDS
+from bot.quotes.lexicon import CLUTTER_HINTS, GROUP_NOUNS, TITLE_SMALL_WORDS, alternation
 from bot.quotes.marks import BLANK, STUB_MARKS
 
 MIN_WORDS = 4
@@ -25,6 +25,11 @@ _NOT_SPEECH_AFTER = re.compile(r"\s+to\s+be\b")
 # "read" is speech only when a text does the reading ("the statement read: ..."); someone who
 # reads something aloud names it next.
 _READ_ALOUD = re.compile(r"\s+[A-Za-z]")
+# "read a statement": a text read out, so speech after all.
+_READ_A_TEXT = re.compile(
+    r"\s+(?:an?|the|its|their|his|her)\s+(?:[\w\-]+\s+){0,3}?" + alternation(GROUP_NOUNS) + r"\b",
+    re.IGNORECASE,
+)
 PHRASE_WORDS = re.compile(r"([\w\-]+)([ \u00a0]+)?")
 TRANSPARENT = re.compile(
     r"^(?:['’]s?)?\s*(?:\([^)]*\)\s*)?(?:,[^,§]{1,160},\s*)?"
@@ -146,7 +151,9 @@ def _is_stub(line: str) -> bool:
 def not_speech(frame: str, verb: re.Match[str]) -> bool:
     if _NOT_SPEECH_AFTER.match(frame, verb.end()):
         return True
-    return verb.group() in ("read", "reads") and bool(_READ_ALOUD.match(frame, verb.end()))
+    if verb.group() not in ("read", "reads") or not _READ_ALOUD.match(frame, verb.end()):
+        return False
+    return not _READ_A_TEXT.match(frame, verb.end())
 
 
 def has_words(text: str) -> bool:
