@@ -55,7 +55,7 @@ def fit(
     *,
     rounds: int = 800,
     rate: float = 1.0,
-    l2: float = 0.01,
+    l2: float = 0.03,
 ) -> dict[str, float]:
     """A conditional logit by full-batch gradient descent with an L2 penalty: each decision
     is its candidates' features, labelled 1 for the gold speaker (exactly one of them, the

@@ -99,9 +99,7 @@ def anaphor_candidates(
         features = {
             "last_speaker": float(pid == last_speaker),
             "topic": float(pid == reading.topic),
-            "news": float(not reading.index.is_known(pid)),
             "mentions": min(counts.get(pid, 0), 5) / 5,
-            "unseen": float(pid not in seen),
             "nearest_subject": float(pid == nearest_subject),
             "nearest_named": float(pid == nearest_named),
             **facts,
@@ -135,6 +133,9 @@ def _context(
             break
     seen: dict[str, dict[str, float]] = {}
     nearest_subject: str | None = None
+    # Whether a quotation lies between the sentence and the pronoun: a subject named after
+    # the last quotation is where the text has moved on to.
+    crossed_quote = False
     for distance, (sentence_para, s, e) in enumerate(sentences[:_SENTENCES_BACK]):
         near = "0" if distance == 0 else "1" if distance == 1 else "2"
         cue = BLANK in sentence_para.frame[s:e]
@@ -164,12 +165,14 @@ def _context(
                 facts.setdefault("subject" + near, 1.0)
                 if nearest_subject is None:
                     nearest_subject = pid
-                if cue:
-                    facts.setdefault("cue_subject", 1.0)
+                if not cue and not crossed_quote:
+                    facts.setdefault("fresh_subject", 1.0)
             elif agent.possessive:
                 facts.setdefault("possessive" + near, 1.0)
             else:
                 facts.setdefault("named" + near, 1.0)
             if sentence_para is para:
                 facts["same_paragraph"] = 1.0
+        # The pronoun's own sentence holds the quotation being attributed.
+        crossed_quote = crossed_quote or (cue and distance > 0)
     return seen, nearest_subject
