@@ -353,16 +353,8 @@ class _Article:
             ]
             if named:
                 return self._resolve(para, named[-1], quote)
-        if self.last_speaker is not None and any(
-            a.kind == "person" and self.last_speaker in a.ids
-            for a in self.reading.agents_of(para, start, end)
-            if start <= a.start < end
-        ):
-            return ("person", self.last_speaker)
-        agent = self._first_subject(para, start, end)
-        if agent is None:
-            return _UNKNOWN
-        return self._resolve(para, agent, quote)
+        # No cue: whoever the text around makes most likely, as the ranker learned it.
+        return self._ranked(para, Agent(end, end, "context", frame), quote)
 
     # -- finding and resolving subjects --------------------------------------------------------
 
@@ -426,8 +418,8 @@ class _Article:
         return _UNKNOWN
 
     def _ranked(self, para: Paragraph, agent: Agent, quote: str) -> _Who:
-        """A pronoun or descriptor: the candidate the learned ranker scores best, unless
-        that is "nobody named here"."""
+        """A pronoun, a descriptor or the context of a quotation without a cue: the
+        candidate the learned ranker scores best, unless that is "nobody named here"."""
         candidates = anaphor_candidates(self.reading, para, agent, quote, self.last_speaker)
         person = described(candidates)
         if person is not None:
