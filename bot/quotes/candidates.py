@@ -186,9 +186,14 @@ start_of = operator.attrgetter("start")
 
 
 def qualifies_next(frame: str, agent: Agent, following: Agent | None) -> bool:
-    """A team named only to say whose the next person is: "Ferrari team chief Maurizio
-    Arrivabene", "Red Bull's Daniel Ricciardo"."""
-    if agent.kind != "team" or following is None or following.kind != "person":
+    """A team or a person named only to say whose the next person is: "Ferrari team chief
+    Maurizio Arrivabene", "Red Bull's Daniel Ricciardo", "Norris' engineer Will Joseph"."""
+    if following is None or following.kind != "person":
+        return False
+    if agent.kind == "person":
+        if not agent.possessive:
+            return False
+    elif agent.kind != "team":
         return False
     gap = frame[agent.end : following.start]
     return bool(QUALIFYING_GAP.fullmatch(gap)) and "," not in gap

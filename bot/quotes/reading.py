@@ -220,9 +220,12 @@ class ArticleReading:
         agents += described
         agents += groups
         for k, agent in enumerate(agents):
-            if agent.kind == "team" and agent.possessive:
-                # "Red Bull's statement": the team speaks through a text, not a person.
-                text = OWNED_TEXT.match(frame, agent.end)
+            if agent.kind in ("team", "group") and (
+                agent.possessive or frame.startswith(("'s", "’s"), agent.end)
+            ):
+                # "Red Bull's statement", "the FIA's official documentation": a body
+                # speaks through a text, not a person.
+                text = OWNED_TEXT.match(frame, agent.end + (0 if agent.possessive else 2))
                 if text is not None:
                     agents[k] = Agent(agent.start, text.end(), "group", frame)
         if described:
@@ -241,7 +244,7 @@ class ArticleReading:
         if not agents:
             return agents
         agents.sort(key=start_of)
-        if not any(a.kind == "team" for a in agents):
+        if not any(a.kind == "team" or a.possessive for a in agents):
             return agents
         following: list[Agent | None] = [*agents[1:], None]
         return [
