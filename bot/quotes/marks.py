@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_DOUBLE_MARKS = '"“”„‟«»'
-_SINGLE_MARKS = "'‘’‚‛"
+# Primes (″ ′) stand in for closing marks on some pages.
+_DOUBLE_MARKS = '"“”„‟«»″'
+_SINGLE_MARKS = "'‘’‚‛′"
 # Quote marks, less the apostrophes inside words ("don’t", "Ferrari's"), which are most of
 # them: those are never quote marks, and the pattern skips them in C.
 _MARKS = re.compile(
@@ -21,7 +22,7 @@ _MARKS = re.compile(
 )
 STUB_MARKS = _DOUBLE_MARKS + "‘"
 _OPEN_GLYPHS = "“„‟«‘‚‛"
-_CLOSE_GLYPHS = "”»’"
+_CLOSE_GLYPHS = "”»’″′"
 _LEFT_EDGE = "([{—–-/\u00a0"
 _RIGHT_EDGE = ".,;:!?)]}—–-…/"
 BLANK = "§"
@@ -64,6 +65,8 @@ def _classify(text: str, i: int) -> str:
 
 
 def pair_marks(text: str) -> list[Span]:
+    # Two apostrophes ('') stand for a double mark: read as a blank and one mark.
+    text = text.replace("''", ' "')
     spans: list[Span] = []
     top: tuple[str, int] | None = None  # kind ('"' or "'") and position of the open mark
     nested = 0
@@ -100,7 +103,11 @@ def pair_marks(text: str) -> list[Span]:
         elif role == "close":
             finish(top[1], i, i)
             top = None
-    if top is not None and (top[0] == '"' or top[1] == 0):
+    if top is not None and (
+        top[0] == '"' or top[1] == 0 or text[: top[1]].rstrip().endswith((":", ","))
+    ):
+        # Left open at the paragraph's end: a double mark, or a single one that opens the
+        # paragraph or follows a cue ("Sainz said: ‘It was ...").
         finish(top[1], None, len(text))
     return spans
 

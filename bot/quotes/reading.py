@@ -40,6 +40,7 @@ _KIN = (
     r"((?i:father|dad|mother|mum|mom|brother|sister|son|daughter|wife|husband|girlfriend|"
     r"boyfriend|uncle|aunt|grandfather|grandmother|cousin|nephew|niece))"
 )
+_SAME_KIN = {"dad": "father", "mum": "mother", "mom": "mother"}
 # After a possessive name: "'s (famous) father (, ) Anthony".
 RELATIVE_AFTER = re.compile(
     r"\s+(?:(?i:late|famous|proud|own|younger|older|elder|little|big)\s+)?"
@@ -153,6 +154,7 @@ class ArticleReading:
 
     def _relative(self, para: Paragraph, start: int, relation: re.Match[str], owner: str) -> Agent:
         kin = relation.group(1).lower()
+        kin = _SAME_KIN.get(kin, kin)
         first = relation.group(2)
         frame = para.frame
         if first is None:

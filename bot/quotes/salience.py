@@ -156,7 +156,8 @@ def _context(
                     continue
                 pid = found
             else:
-                if agent.subject and agent.kind in ("team", "group"):
+                # A team or "he" as the subject: whoever is named after it is not.
+                if agent.subject and agent.kind in ("team", "group", "pronoun"):
                     first = False
                 continue
             facts = seen.setdefault(pid, {})

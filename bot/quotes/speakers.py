@@ -212,7 +212,17 @@ class SpeakerIndex:
                 if found_as is None:
                     continue
                 kind, ids = found_as
-                found.append((base + start, base + end, kind, ids, possessive))
+                stop = base + end
+                # "Norris' engineer": a bare apostrophe after a name ending in s.
+                if (
+                    not possessive
+                    and text[stop : stop + 1] in ("'", "’")
+                    and text[stop - 1] == "s"
+                    and text[stop + 1 : stop + 2].isspace()
+                ):
+                    possessive = True
+                    stop += 1
+                found.append((base + start, stop, kind, ids, possessive))
                 if lesson is not None:
                     local.learn(*lesson)
         return found
@@ -339,7 +349,9 @@ class SpeakerIndex:
         )
         key = " ".join(normalise_name(word) for word in name.split())
         person_id = "news:" + key.replace(" ", "-")
-        self._news_names.setdefault(person_id, name.rstrip("."))
+        if normalise_name(name.split()[-1]) in _GENERATIONS and not name.endswith("."):
+            name += "."
+        self._news_names.setdefault(person_id, name)
         lesson = None
         if teach:
             # A surname the directory already gives someone ("Anthony Hamilton" beside
