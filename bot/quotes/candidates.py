@@ -91,14 +91,22 @@ class Paragraph:
 
 _HEADS = frozenset({*BOSS_HEADS, *DRIVER_HEADS, *NATION_NOUNS})
 PRONOUNS = frozenset({"he", "she", "He", "She"})
-_DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An", "one", "One"})
+_DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An", "one", "One", "another", "Another"})
 # Bodies that speak without a person, named without "the": never a speaker.
 GROUP_WORDS = frozenset(
     {
         "FIA",
         *(
             form
-            for word in ("stewards", "officials", "organisers", "insiders", "sources")
+            for word in (
+                "stewards",
+                "officials",
+                "organisers",
+                "insiders",
+                "sources",
+                "someone",
+                "somebody",
+            )
             for form in (word, word.capitalize())
         ),
     }

@@ -45,7 +45,8 @@ _SAME_KIN = {"dad": "father", "mum": "mother", "mom": "mother"}
 RELATIVE_AFTER = re.compile(
     r"\s+(?:(?i:late|famous|proud|own|younger|older|elder|little|big)\s+)?"
     + _KIN
-    + r"\b(?:,?\s+([A-Z][a-z]+)\b(?![\-’']|\s+[A-Z]))?"
+    # The name: right after the noun, or between commas ("father, Anthony,").
+    + r"\b(?:\s+([A-Z][a-z]+)\b(?![\-’']|\s+[A-Z])|,\s+([A-Z][a-z]+),)?"
 )
 # "his father, Adam,": the relative of the person named last before it.
 RELATIVE_OF_HIS = re.compile(
@@ -155,7 +156,7 @@ class ArticleReading:
     def _relative(self, para: Paragraph, start: int, relation: re.Match[str], owner: str) -> Agent:
         kin = relation.group(1).lower()
         kin = _SAME_KIN.get(kin, kin)
-        first = relation.group(2)
+        first = relation.group(2) or relation.group(3)
         frame = para.frame
         if first is None:
             person = self.relatives.get((owner, kin))

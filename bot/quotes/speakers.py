@@ -302,8 +302,8 @@ class SpeakerIndex:
     def _news_person(
         self, words: list[str], keys: list[str], owner_keys: list[str], i: int, era: int
     ) -> tuple[int, tuple[bool, str, tuple[str, tuple[str, ...]], bool, _Lesson | None]] | None:
-        """A person the directory does not know, named in full from ``words[i]``: two or
-        three words that read as a name ("Gianpiero Lambiase", "Adam Norris" beside Lando),
+        """A person the directory does not know, named in full from ``words[i]``: two words
+        that read as a name ("Gianpiero Lambiase", "Adam Norris" beside Lando),
         or a known name with a generational suffix ("Carlos Sainz Sr."), a different person.
 
         Returns the words it takes and the rest of its plan."""
@@ -319,21 +319,25 @@ class SpeakerIndex:
         if i + 2 < count and self._lookup(" ".join(keys[i + 1 : i + 3]), 2, era):
             # "Sir Lewis Hamilton": a title before a known name.
             return None
-        for length in range(min(3, count - i), 1, -1):
-            taken = words[i : i + length]
-            if any(_POSSESSIVE.search(word) and len(word) > 2 for word in taken[:-1]):
-                continue
-            if not all(_name_like(word) for word in taken):
-                continue
-            folded = [*keys[i : i + length - 1], owner_keys[i + length - 1]]
-            if any(word in NOT_NAME_WORDS for word in folded) or " ".join(folded) in VENUES:
-                continue
-            if any(word in self._teams for word in folded):
-                continue
-            surname_taken = folded[-1] in self._surnames
-            possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
-            return self._news_plan(taken, folded, folded, possessive, surname_taken)
-        return None
+        if i + 2 < count and all(_name_like(word) for word in words[i : i + 3]):
+            # Three capitalised words the directory does not know: the first is more
+            # likely a label ("Racing Organization Koji Watanabe") than a first name.
+            return None
+        if i + 2 > count:
+            return None
+        taken = words[i : i + 2]
+        if _POSSESSIVE.search(taken[0]) and len(taken[0]) > 2:
+            return None
+        if not all(_name_like(word) for word in taken):
+            return None
+        folded = [keys[i], owner_keys[i + 1]]
+        if any(word in NOT_NAME_WORDS or word in self._teams for word in folded):
+            return None
+        if " ".join(folded) in VENUES:
+            return None
+        surname_taken = folded[-1] in self._surnames
+        possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
+        return self._news_plan(taken, folded, folded, possessive, surname_taken)
 
     def _news_plan(
         self,
