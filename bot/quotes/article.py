@@ -42,6 +42,7 @@ from bot.quotes.text import (
     INVERTED_GAP,
     LOOSE_GAP,
     MIN_WORDS,
+    OPEN_CLASS_CUE,
     PERSONAL,
     SENTENCE_END,
     SHORT_TAIL,
@@ -289,6 +290,14 @@ class _Article:
             if agent is not None and CUE_OPENING.fullmatch(frame[begin : agent.start]):
                 return self._resolve(para, agent, quote), cue
             return None
+        if quote.endswith((",", "!", "?")):
+            # '"...," Russell reviewed.': after a quotation that stops on a comma, a name and
+            # one verb make a cue whatever the verb ("reviewed", "shrugged").
+            verb = OPEN_CLASS_CUE.fullmatch(frame, begin, stop)
+            if verb is not None:
+                agent = self._agent_at(para, begin)
+                if agent is not None and agent.end == verb.start(1) and not agent.possessive:
+                    return self._resolve(para, agent, quote), frame[begin:stop].strip()
         return None
 
     def _before_cue(

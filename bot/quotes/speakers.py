@@ -138,6 +138,7 @@ class SpeakerIndex:
         # written, which fold to leading or trailing words of its key ("Jean-Eric" to
         # "jean eric"). A capitalised word outside this set that means nobody now never will.
         self._learnable = {*self._first_keys.values(), *self._last_keys.values()}
+        self._first_names = {key for key in self._first_keys.values() if key}
         for key in (*self._names, *self._surnames):
             words = key.split()
             for i in range(1, len(words) + 1):
@@ -320,9 +321,14 @@ class SpeakerIndex:
             # "Sir Lewis Hamilton": a title before a known name.
             return None
         if i + 2 < count and all(_name_like(word) for word in words[i : i + 3]):
-            # Three capitalised words the directory does not know: the first is more
-            # likely a label ("Racing Organization Koji Watanabe") than a first name.
-            return None
+            # Three capitalised words the directory does not know: a name of three when it
+            # opens with a first name people have ("Juan Manuel Correa"), else the first
+            # is a label ("Racing Organization Koji Watanabe").
+            folded = [keys[i], keys[i + 1], owner_keys[i + 2]]
+            if keys[i] not in self._first_names or any(w in NOT_NAME_WORDS for w in folded):
+                return None
+            possessive = bool(_POSSESSIVE.search(words[i + 2])) and len(words[i + 2]) > 2
+            return self._news_plan(words[i : i + 3], folded, folded, possessive)
         if i + 2 > count:
             return None
         taken = words[i : i + 2]

@@ -24,6 +24,11 @@ SENTENCE_END = re.compile(r"[.!?…](?:([\"”’']?\s+)(?=[A-Z§\"“‘(])|[\"
 _NOT_SPEECH_AFTER = re.compile(r"\s+to\s+be\b")
 # "read" is speech only when a text does the reading ("the statement read: ..."); someone who
 # reads something aloud names it next.
+# The rest of a cue after its speaker: one verb in the past or present tense, then perhaps a
+# time ("Russell reviewed on Sunday").
+OPEN_CLASS_CUE = re.compile(
+    r".*?(\s+[a-z]{3,}(?:ed|s))(?:\s+(?:on|after|before|in)\s+[\w\s]{1,30})?\s*"
+)
 _READ_ALOUD = re.compile(r"\s+[A-Za-z]")
 # "read a statement": a text read out, so speech after all.
 _READ_A_TEXT = re.compile(
