@@ -36,6 +36,7 @@ from bot.quotes.reading import ArticleReading
 from bot.quotes.salience import Candidates, anaphor_candidates, described
 from bot.quotes.speakers import SpeakerIndex
 from bot.quotes.text import (
+    COORDINATED,
     CUE_DASH,
     CUE_LEAD,
     CUE_OPENING,
@@ -320,6 +321,9 @@ class _Article:
             return _UNKNOWN, cue
         for verb in reversed(verbs):
             agent = self._subject_of(para, start, verb.start())
+            if agent is None and COORDINATED.search(frame, start, verb.start()):
+                # "Leclerc was booed by the fans and said": the first clause's subject.
+                agent = self._first_subject(para, start, verb.start())
             if agent is not None:
                 return self._resolve(para, agent, quote), cue
         if fragment.endswith(","):

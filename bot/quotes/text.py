@@ -24,6 +24,8 @@ SENTENCE_END = re.compile(r"[.!?…](?:([\"”’']?\s+)(?=[A-Z§\"“‘(])|[\"
 _NOT_SPEECH_AFTER = re.compile(r"\s+to\s+be\b")
 # "read" is speech only when a text does the reading ("the statement read: ..."); someone who
 # reads something aloud names it next.
+# "... and" just before a speech verb: it shares the sentence's subject.
+COORDINATED = re.compile(r"\s(?:and|but|before|then)\s+(?:\w+ly\s+)?$")
 # The rest of a cue after its speaker: one verb in the past or present tense, then perhaps a
 # time ("Russell reviewed on Sunday").
 OPEN_CLASS_CUE = re.compile(
