@@ -367,7 +367,7 @@ class _Article:
             if named:
                 return self._resolve(para, named[-1], quote)
         # No cue: whoever the text around makes most likely, as the ranker learned it.
-        return self._ranked(para, Agent(end, end, "context", frame), quote)
+        return self._ranked(para, Agent(start, end, "context", frame), quote)
 
     # -- finding and resolving subjects --------------------------------------------------------
 

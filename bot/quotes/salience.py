@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.quotes.candidates import Agent, Paragraph
 from bot.quotes.marks import BLANK
 from bot.quotes.reading import ArticleReading
-from bot.quotes.text import sentence_bounds
+from bot.quotes.text import sentence_bounds, word_count
 
 # Sentences read back from a pronoun, over at most this many paragraphs.
 _SENTENCES_BACK = 7
@@ -52,8 +52,13 @@ def anaphor_candidates(
 ) -> Candidates:
     """The people a pronoun or descriptor ``agent`` may stand for, each with its features."""
     kind = agent.kind
-    position = para.offset + agent.start
-    seen, nearest_subject = _context(reading, para, agent.start, last_speaker)
+    # A context agent spans the narrative before the quotation; the others are words.
+    at = agent.end if kind == "context" else agent.start
+    position = para.offset + at
+    seen, nearest_subject = _context(reading, para, at, last_speaker)
+    # A few words with no cue before a quotation ("On the Red Bull employee.") label a
+    # topic in an interview: the interviewee goes on speaking.
+    label = kind == "context" and word_count(para.frame[agent.start : agent.end]) <= 6
     in_quote = reading.names_in(quote)
     words = list(agent.words)
     fits: dict[str, bool | None] = {}
@@ -90,7 +95,10 @@ def anaphor_candidates(
     nearest_named = next(iter(seen), None)
     # Scores are relative within a decision, so "nobody" carries what is constant across
     # the people: how often a pronoun or a descriptor names nobody in the text.
-    candidates: Candidates = [(None, {f"nobody.{kind}": 1.0})]
+    nobody = {f"nobody.{kind}": 1.0}
+    if label:
+        nobody["nobody.label"] = 1.0
+    candidates: Candidates = [(None, nobody)]
     for pid in people:
         if pid in in_quote or (kind == "descriptor" and fits.get(pid) is False):
             # Someone the quotation speaks of, or whom the words cannot describe.
@@ -102,6 +110,8 @@ def anaphor_candidates(
             "mentions": min(counts.get(pid, 0), 5) / 5,
             "nearest_subject": float(pid == nearest_subject),
             "nearest_named": float(pid == nearest_named),
+            "label_last_speaker": float(label and pid == last_speaker),
+            "label_topic": float(label and pid == reading.topic),
             **facts,
         }
         if kind == "descriptor":
