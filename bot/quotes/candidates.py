@@ -12,6 +12,7 @@ from bot.quotes.lexicon import (
     DRIVER_HEADS,
     GROUP_NOUNS,
     NATION_NOUNS,
+    OTHER_HEADS,
     SPEECH,
     alternation,
 )
@@ -89,7 +90,7 @@ class Paragraph:
         self.agents: list[list[Agent] | None] = []
 
 
-_HEADS = frozenset({*BOSS_HEADS, *DRIVER_HEADS, *NATION_NOUNS})
+_HEADS = frozenset({*BOSS_HEADS, *DRIVER_HEADS, *NATION_NOUNS, *OTHER_HEADS})
 PRONOUNS = frozenset({"he", "she", "He", "She"})
 _DETERMINERS = frozenset({"the", "The", "a", "A", "an", "An", "one", "One", "another", "Another"})
 # Bodies that speak without a person, named without "the": never a speaker.

@@ -75,6 +75,8 @@ CLUTTER_HINTS: tuple[str, ...] = tuple(_WORDS["clutter_hints"])
 # Head nouns of a descriptor, grouped by what they say about the person.
 DRIVER_HEADS = frozenset(_WORDS["driver_heads"])
 BOSS_HEADS = frozenset(_WORDS["boss_heads"])
+# Heads that say a role or a relation and nothing the directory can test ("the pundit").
+OTHER_HEADS = frozenset(_WORDS["other_heads"])
 # Role words an article ties to a name ("race director Michael Masi").
 ROLE_WORDS = frozenset(_WORDS["role_words"])
 # Nouns for people of a nation, as news writers use them ("the Finn", "the Spaniard").

@@ -23,10 +23,16 @@ Candidates = list[tuple[str | None, dict[str, float]]]
 
 
 def described(candidates: Candidates) -> str | None:
-    """The one person a descriptor's words fit among those in view, if exactly one does:
-    the words then say who it is, and nothing is left to rank."""
+    """The one person a descriptor's words fit among those in view, or failing that the
+    one the article tied its role words to: the words then say who it is, and nothing is
+    left to rank."""
     fitting = [pid for pid, features in candidates if features.get("fits")]
-    return fitting[0] if len(fitting) == 1 else None
+    if len(fitting) == 1:
+        return fitting[0]
+    # Role words the article tied to one name ("race engineer Gianpiero Lambiase" before
+    # "the engineer"), when the directory has nothing to test them against.
+    roles = [pid for pid, features in candidates if features.get("role")]
+    return roles[0] if len(roles) == 1 and not fitting else None
 
 
 def _described_person(reading: ArticleReading, para: Paragraph, agent: Agent) -> str | None:
