@@ -128,6 +128,25 @@ def test_a_labelled_headline_is_the_labelled_person(index: SpeakerIndex) -> None
     assert speakers(text, index) == [("We have to", "Toto Wolff")]
 
 
+def test_a_labelled_headline_in_title_case_is_still_a_quote(index: SpeakerIndex) -> None:
+    text = (
+        "Horner: ‘We Will Bounce Back Soon’\n\n"
+        "Christian Horner insisted the team would recover after a difficult season."
+    )
+    assert speakers(text, index) == [("We Will Bounce", "Christian Horner")]
+
+
+def test_a_role_the_article_tied_to_a_name_resolves_the_descriptor(
+    index: SpeakerIndex,
+) -> None:
+    text = (
+        "Max Verstappen won again.\n\n"
+        "His race engineer Gianpiero Lambiase was impressed with the drive.\n\n"
+        "“Nobody else could have won from that grid slot today,” the engineer said."
+    )
+    assert speakers(text, index) == [("Nobody else could", "Gianpiero Lambiase")]
+
+
 def test_team_radio_goes_to_the_engineer_and_the_driver(index: SpeakerIndex) -> None:
     text = (
         "Lando Norris crashed out on the final lap in Montreal.\n\n"

@@ -155,7 +155,9 @@ class _Article:
                     continue
                 who = ("person", echo.pop())
                 cue = "repeated"
-            if is_title(words):
+            if is_title(words) and not (who[0] == "person" and cue.endswith(":")):
+                # Title Case words are a title, unless a headline labels them with a
+                # speaker ("Horner: 'We Will Bounce Back'").
                 continue
             quotes.append(
                 Quote(
