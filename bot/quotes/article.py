@@ -129,7 +129,8 @@ class _Article:
                         quote
                     ):
                         who = _UNKNOWN
-                    else:
+                    elif has_words_enough(quote, MIN_WORDS):
+                        # A scare quote ("a “shocking” call") is no one speaking.
                         self.last_speaker = who[1]
                 self.decided.append((para, span, who, cue))
         return self._finish()
