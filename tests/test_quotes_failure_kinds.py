@@ -120,6 +120,15 @@ def test_sources_that_are_not_people_have_no_speaker(index: SpeakerIndex) -> Non
     ]
 
 
+def test_an_unnamed_person_is_nobody_named(index: SpeakerIndex) -> None:
+    text = (
+        "Toto Wolff was calm at first.\n\n"
+        "Another journalist interjected, however, stating, “They are. It is absolute rubbish!”"
+        "\n\n“That is not a black eye for the sport at all,” a Williams team statement read."
+    )
+    assert speakers(text, index) == [("They are. It", None), ("That is not", None)]
+
+
 def test_a_labelled_headline_is_the_labelled_person(index: SpeakerIndex) -> None:
     text = (
         "Wolff: 'We have to take this one on the chin'\n\n"

@@ -324,8 +324,11 @@ class _Article:
             return _UNKNOWN, cue
         for verb in reversed(verbs):
             agent = self._subject_of(para, start, verb.start())
-            if agent is None and COORDINATED.search(frame, start, verb.start()):
-                # "Leclerc was booed by the fans and said": the first clause's subject.
+            if agent is None and (
+                COORDINATED.search(frame, start, verb.start()) or verb.group().endswith("ing")
+            ):
+                # "Leclerc was booed by the fans and said", "X interjected, stating": the
+                # first clause's subject.
                 agent = self._first_subject(para, start, verb.start())
             if agent is not None:
                 return self._resolve(para, agent, quote), cue

@@ -232,7 +232,7 @@ class ArticleReading:
                 if text is not None:
                     agents[k] = Agent(agent.start, text.end(), "group", frame)
         if described:
-            spans = [(a.start, a.end) for a in described if a.kind == "descriptor"]
+            spans = [(a.start, a.end) for a in described if a.kind in ("descriptor", "group")]
             agents = [
                 a
                 for a in agents
@@ -266,8 +266,13 @@ class ArticleReading:
         end, words, head_kind = phrase
         if head_kind == "group":
             return None if frame[start].lower() == "o" else Agent(start, end, "group", frame)
-        if frame[start].lower() != "t" or NEXT_CAPITAL.match(frame, end):
+        if NEXT_CAPITAL.match(frame, end):
             # "the Mercedes boss Toto Wolff": the name that follows is the agent.
+            return None
+        if frame[start].lower() == "a":
+            # "a journalist", "another engineer": someone the text does not name.
+            return Agent(start, end, "group", frame)
+        if frame[start].lower() != "t":
             return None
         if any(s < end and start < e for s, e in taken):
             return None
