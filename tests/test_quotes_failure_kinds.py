@@ -37,6 +37,14 @@ def test_a_pronoun_after_the_text_moves_on_is_the_new_subject(index: SpeakerInde
     ]
 
 
+def test_she_is_never_a_man_the_directory_knows(index: SpeakerIndex) -> None:
+    text = (
+        "Lewis Hamilton congratulated Abbi Pulling on the F1 Academy title.\n\n"
+        "“It was the best weekend of my life so far,” she said."
+    )
+    assert speakers(text, index) == [("It was the", "Abbi Pulling")]
+
+
 def test_he_added_that_someone_did_not_make_them_the_speaker(index: SpeakerIndex) -> None:
     text = (
         "Toto Wolff praised his young driver after the race.\n\n"

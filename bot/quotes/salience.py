@@ -65,6 +65,8 @@ def anaphor_candidates(
     # A few words with no cue before a quotation ("On the Red Bull employee.") label a
     # topic in an interview: the interviewee goes on speaking.
     label = kind == "context" and word_count(para.frame[agent.start : agent.end]) <= 6
+    pronoun = para.frame[agent.start : agent.end].lower() if kind == "pronoun" else ""
+    gender = {"he": "male", "she": "female"}.get(pronoun)
     in_quote = reading.names_in(quote)
     words = list(agent.words)
     fits: dict[str, bool | None] = {}
@@ -108,6 +110,9 @@ def anaphor_candidates(
     for pid in people:
         if pid in in_quote or (kind == "descriptor" and fits.get(pid) is False):
             # Someone the quotation speaks of, or whom the words cannot describe.
+            continue
+        if gender is not None and reading.index.gender(pid) not in (None, gender):
+            # "she" is not a man the directory knows, nor "he" a woman.
             continue
         facts = seen.get(pid, {})
         features = {

@@ -181,11 +181,10 @@ class SpeakerIndex:
         self._news_names.setdefault(relative_id, name)
         return relative_id
 
-    def is_known(self, person_id: str) -> bool:
-        """Whether the directory knows the person (else the news named them)."""
-        return person_id in self.people
-
-    # ---- names in text ---------------------------------------------------------------------
+    def gender(self, person_id: str) -> str | None:
+        """ "male", "female", or None when the directory does not say or know them."""
+        person = self.people.get(person_id)
+        return person.gender if person is not None else None
 
     def scan(self, text: str, offset: int, local: LocalNames) -> list[Mention]:
         """Names of people and teams in ``text`` (positions shifted by ``offset``)."""
