@@ -45,6 +45,18 @@ def test_she_is_never_a_man_the_directory_knows(index: SpeakerIndex) -> None:
     assert speakers(text, index) == [("It was the", "Abbi Pulling")]
 
 
+def test_one_cue_between_two_quotations_says_both(index: SpeakerIndex) -> None:
+    text = (
+        "Bianca Bustamante spoke about her team-mate Doriane Pin.\n\n"
+        "“Doriane is super quick and I learn a lot from her data,” she explained. "
+        "“We push each other every single weekend.”"
+    )
+    assert speakers(text, index) == [
+        ("Doriane is super", "Bianca Bustamante"),
+        ("We push each", "Bianca Bustamante"),
+    ]
+
+
 def test_he_added_that_someone_did_not_make_them_the_speaker(index: SpeakerIndex) -> None:
     text = (
         "Toto Wolff praised his young driver after the race.\n\n"

@@ -77,6 +77,8 @@ class Quote:
 # A speaker decision: ("person", id), ("none", None) for teams and unnamed sources, or
 # ("unknown", None) when nothing trustworthy was found.
 _Who = tuple[str, str | None]
+# What stands in a decision's cue when no words of the text attributed it.
+_NO_CUE = frozenset({"continuation", "context", "repeated"})
 _UNKNOWN: _Who = ("unknown", None)
 _NOBODY: _Who = ("none", None)
 
@@ -184,6 +186,16 @@ class _Article:
                 return found
         before_start = end_of(para.spans[k - 1]) if k else 0
         before = frame[before_start : span.open_at]
+        if k and self.decided and self.decided[-1][0] is para:
+            _, _, who, cue = self.decided[-1]
+            if (
+                cue
+                and cue not in _NO_CUE
+                and cue in before
+                and not has_words(before.replace(cue, "", 1))
+            ):
+                # '"A," she explained. "B."': one cue between two quotations says both.
+                return who, "continuation"
         sentence_start = last_sentence_start(before) + before_start
         fragment = frame[sentence_start : span.open_at]
         if fragment.strip():
