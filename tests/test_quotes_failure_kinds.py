@@ -176,6 +176,24 @@ def test_a_role_the_article_tied_to_a_name_resolves_the_descriptor(
     assert speakers(text, index) == [("Nobody else could", "Gianpiero Lambiase")]
 
 
+def test_social_posts_go_to_their_author_and_fans_to_nobody(index: SpeakerIndex) -> None:
+    text = (
+        "Martin Brundle has responded to criticism of his grid walk.\n\n"
+        "The Sky Sports commentator posted on X: “Some days you get the interview, some "
+        "days you don't.”\n\n"
+        "One fan replied: “You are the best part of the whole broadcast, never change.”\n\n"
+        "Lewis Hamilton (@LewisHamilton) wrote: “Leave Martin alone, he is a legend.”\n\n"
+        "“Proud of every single person in this team today” — Lando Norris (@LandoNorris) "
+        "March 3, 2025"
+    )
+    assert speakers(text, index) == [
+        ("Some days you", "Martin Brundle"),
+        ("You are the", None),
+        ("Leave Martin alone,", "Lewis Hamilton"),
+        ("Proud of every", "Lando Norris"),
+    ]
+
+
 def test_team_radio_goes_to_the_engineer_and_the_driver(index: SpeakerIndex) -> None:
     text = (
         "Lando Norris crashed out on the final lap in Montreal.\n\n"

@@ -265,7 +265,7 @@ class ArticleReading:
             return None
         end, words, head_kind = phrase
         if head_kind == "group":
-            return None if frame[start].lower() == "o" else Agent(start, end, "group", frame)
+            return Agent(start, end, "group", frame)
         if NEXT_CAPITAL.match(frame, end):
             # "the Mercedes boss Toto Wolff": the name that follows is the agent.
             return None

@@ -78,6 +78,7 @@ _CLUTTER_INSIDE = re.compile(
 )
 # Bracketed credits and a driver card ("Lewis Hamilton (GBR)"); both patterns open with a
 # plain character so the regex engine can skip ahead to it.
+_QUOTES_SOMEONE = re.compile('[“”"«»„]')
 _CLUTTER_BRACKETED = re.compile(r"\((?i:photo|@\w+\)|l to r\))")
 _DRIVER_CARD = re.compile(r"[A-Z](?<![\w][A-Z])[a-z]+ \([A-Z]{3}\)")
 NEXT_CAPITAL = re.compile(r"\s+[A-ZÀ-Þ]")
@@ -130,7 +131,9 @@ def is_clutter(line: str, hinted: bool = True) -> bool:
     if _is_stub(line) or _CLUTTER_OPENING.match(line):
         return True
     if "(" in line and (_CLUTTER_BRACKETED.search(line) or _DRIVER_CARD.search(line)):
-        return True
+        # A credit or a driver card, unless the line quotes someone: a social post names
+        # its author by handle ("Lewis Hamilton (@LewisHamilton) wrote: ...").
+        return not _QUOTES_SOMEONE.search(line)
     if not hinted:
         return False
     folded = line.lower()
