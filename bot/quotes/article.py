@@ -196,7 +196,10 @@ class _Article:
             ):
                 # '"A," she explained. "B."': one cue between two quotations says both.
                 return who, "continuation"
-        sentence_start = last_sentence_start(before) + before_start
+        # With the quotation's first mark in view, a sentence that ends just before it
+        # ("On the Red Bull employee. “...”") is narrative, not the quotation's own clause.
+        sentence_start = last_sentence_start(frame[before_start : span.open_at + 1])
+        sentence_start = min(sentence_start, len(before)) + before_start
         fragment = frame[sentence_start : span.open_at]
         if fragment.strip():
             found = self._before_cue(para, sentence_start, span.open_at, quote, span)

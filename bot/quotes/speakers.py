@@ -213,6 +213,11 @@ class SpeakerIndex:
                     continue
                 kind, ids = found_as
                 stop = base + end
+                if (
+                    text[stop : stop + 1] == "."
+                    and normalise_name(text[stop - 2 : stop]) in _GENERATIONS
+                ):
+                    stop += 1  # the full stop of "Sr." belongs to the name
                 # "Norris' engineer": a bare apostrophe after a name ending in s.
                 if (
                     not possessive
@@ -308,6 +313,12 @@ class SpeakerIndex:
 
         Returns the words it takes and the rest of its plan."""
         count = len(words)
+        if i + 1 < count and keys[i + 1] in _SENIOR:
+            # "Sainz Sr.": the father of the person the surname stands for.
+            found = self._lookup(keys[i], 1, era)
+            if found is not None and found[0] == "person":
+                person_id = self.relative(found[1][0], "", senior=True)
+                return 2, (False, " ".join(keys[i : i + 2]), ("person", (person_id,)), False, None)
         for length in range(min(3, count - i), 1, -1):
             key = " ".join(keys[i : i + length])
             if self._lookup(key, length, era) is not None:
