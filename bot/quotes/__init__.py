@@ -3,7 +3,11 @@
 - ``marks``: quote marks paired paragraph by paragraph;
 - ``text``: words, sentences, page clutter, titles;
 - ``candidates``: who may be speaking in the text around a quotation;
-- ``speakers``: the people directory as lookups for names and descriptors;
+- ``reading``: pass 1 over an article, paragraphs, quotations and who is named where;
+- ``speakers``: the people directory as lookups for names, and people it does not know;
+- ``descriptors``: what "the Finn" or "the Mercedes boss" says about a person;
+- ``salience``: candidate speakers for a pronoun, descriptor or uncued quotation;
+- ``ranker``: the learned model that chooses among them (``ranker.json``; ``train``);
 - ``article``: each quotation's cue and speaker;
 - ``lexicon``: the word lists, read from ``words.json`` and ``champions.json``.
 """
