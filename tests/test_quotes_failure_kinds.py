@@ -95,6 +95,15 @@ def test_an_unknown_speaker_gets_a_news_id_and_keeps_the_name(index: SpeakerInde
     assert index.name(quote.speaker_id) == "Gianpiero Lambiase"
 
 
+def test_a_medium_spoken_to_is_never_a_speaker(index: SpeakerIndex) -> None:
+    text = (
+        "Max Verstappen spoke at length this week.\n\n"
+        "In an interview with De Telegraaf, the champion was relaxed about his future.\n\n"
+        "“I am happy where I am and I do not need to change anything,” he said."
+    )
+    assert speakers(text, index) == [("I am happy", "Max Verstappen")]
+
+
 def test_relatives_never_merge_into_the_driver(index: SpeakerIndex) -> None:
     text = (
         "Carlos Sainz finished sixth for Williams in Austin.\n\n"

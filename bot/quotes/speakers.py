@@ -34,6 +34,14 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # as in "McLaren" or a hyphen as in "Heinz-Harald" allowed), or an initial.
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+(?:[A-Z\-][a-zß-öø-ÿ'’]+)*|\.)(?:['’]s?)?")
 _SENIOR = frozenset({"sr", "senior"})
+# The id prefix of people the directory does not know.
+NEWS = "news:"
+# Words before a name that make it the medium spoken to or in, not a person.
+_OUTLET_BEFORE = re.compile(
+    r"\b(?:told|interview with|speaking to|spoke to|talking to|talked to|in|for|via|on)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _GENERATIONS = frozenset({"jr", "sr", "junior", "senior"})
 
 
@@ -156,7 +164,7 @@ class SpeakerIndex:
         else:
             last = person.last_name if person is not None and person.last_name else words[-1]
             name = " ".join([first_name, *_without_generation(last)])
-        relative_id = "news:" + normalise_name(name).replace(" ", "-")
+        relative_id = NEWS + normalise_name(name).replace(" ", "-")
         self._news_names.setdefault(relative_id, name)
         return relative_id
 
@@ -182,7 +190,7 @@ class SpeakerIndex:
                 plans = runs[run] = self._plans(run, local.era)
             if not plans:
                 continue
-            base = offset + match.start()
+            at = match.start()
             for start, end, single, key, found_as, possessive, lesson in plans:
                 if single:
                     person = taught_first.get(key) or taught_last.get(key)
@@ -191,7 +199,15 @@ class SpeakerIndex:
                 if found_as is None:
                     continue
                 kind, ids = found_as
-                stop = base + end
+                if (
+                    not single
+                    and ids
+                    and ids[0].startswith(NEWS)
+                    and _OUTLET_BEFORE.search(text, max(0, at + start - 24), at + start)
+                ):
+                    # "told De Telegraaf", "in an interview with Sport Bild": a medium.
+                    continue
+                stop = at + end
                 if (
                     text[stop : stop + 1] == "."
                     and normalise_name(text[stop - 2 : stop]) in _GENERATIONS
@@ -206,7 +222,7 @@ class SpeakerIndex:
                 ):
                     possessive = True
                     stop += 1
-                found.append((base + start, stop, kind, ids, possessive))
+                found.append((offset + at + start, offset + stop, kind, ids, possessive))
                 if lesson is not None:
                     local.learn(*lesson)
         return found
@@ -347,7 +363,7 @@ class SpeakerIndex:
             for k, word in enumerate(written)
         )
         key = " ".join(normalise_name(word) for word in name.split())
-        person_id = "news:" + key.replace(" ", "-")
+        person_id = NEWS + key.replace(" ", "-")
         if normalise_name(name.split()[-1]) in _GENERATIONS and not name.endswith("."):
             name += "."
         self._news_names.setdefault(person_id, name)
