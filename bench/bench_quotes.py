@@ -5,7 +5,8 @@ builds the speaker index from the packaged people list plus F1DB when present an
 for three sets of articles, the median over several runs of articles per second of this
 process's CPU time (steadier than the wall clock on a shared machine):
 
-- corpus: the development corpus beside the project (``../shared/corpus``) as it is;
+- corpus: the development corpora beside the project (``../shared/corpus``: dev, dev2 and
+  the seed) as they are;
 - long: corpus articles joined until each has at least 700 words;
 - synthetic: the import benchmark's generated stories of 400-900 words (bench/corpus.py).
 """
@@ -22,8 +23,7 @@ from bench.corpus import CorpusWriter, cast_from
 from bot.articles import article_text
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import article_year, extract_quotes, word_count
+from bot.quotes import SpeakerIndex, article_year, extract_quotes, word_count
 from bot.resolver import PeopleDirectory
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -42,7 +42,11 @@ def load_people() -> list[Person]:
 
 def load_texts() -> list[str]:
     corpus = SHARED / "corpus"
-    texts = [json.loads(p.read_text("utf-8"))["text"] for p in sorted(corpus.glob("dev/*.json"))]
+    texts = [
+        json.loads(p.read_text("utf-8"))["text"]
+        for folder in ("dev", "dev2")
+        for p in sorted(corpus.glob(f"{folder}/*.json"))
+    ]
     texts += [p.read_text("utf-8") for p in sorted(corpus.glob("seed/*.txt"))]
     return texts
 

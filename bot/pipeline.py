@@ -12,7 +12,7 @@ from bot.ingest import AfterStore
 from bot.mention_service import mention_step
 from bot.mentions import mention_finder
 from bot.quote_service import quote_step
-from bot.quote_speakers import SpeakerIndex
+from bot.quotes import SpeakerIndex
 from storage.mentions import people_named_in
 from storage.people import ensure_builtin_people, load_directory, people_version
 

@@ -13,8 +13,7 @@ import aiosqlite
 
 from bot.articles import article_text
 from bot.ingest import BatchStep
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import article_year, extract_quotes
+from bot.quotes import SpeakerIndex, article_year, extract_quotes
 from bot.work_ahead import StoryWords, WorkAhead
 from storage.articles import StoreResult, article_ids, get_article
 from storage.db import transaction

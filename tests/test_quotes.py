@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.people import builtin_directory_text, parse_builtin_directory
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import extract_quotes
+from bot.quotes import SpeakerIndex, extract_quotes
 from bot.resolver import PeopleDirectory
 
 

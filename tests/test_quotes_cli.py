@@ -82,3 +82,19 @@ def test_import_then_quote_by_person_and_reindex(
     assert code == 0 and "Strength comes from vulnerability" in out
     code, out, err = run(capsys, "--db", db, "quote", "zzzzqqq")
     assert code == 2 and "nobody" in err
+
+
+def test_a_speaker_the_directory_does_not_know_keeps_the_json_contract(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "engineer.txt"
+    article.write_text(
+        "Verstappen's engineer on the title\n\n"
+        "“He has never been calmer in the car than this year,” race engineer "
+        "Gianpiero Lambiase said.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--db", str(tmp_path / "cli.db"), "quotes", "--json", str(article))
+    assert code == 0
+    [quote] = json.loads(out)["quotes"]
+    assert quote["speaker"] == {"id": "news:gianpiero-lambiase", "name": "Gianpiero Lambiase"}

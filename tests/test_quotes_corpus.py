@@ -1,4 +1,8 @@
-"""The development corpus scored the way acceptance scores it (../shared/tools/scoring.py)."""
+"""The development corpora scored the way acceptance scores them (../shared/tools/scoring.py).
+
+dev2 is scored whole here, the third that training never sees included (bot/quotes/train.py
+says which): the floor guards against regressions, not a measure of generalisation.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ import importlib.util
 import json
 from types import ModuleType
 
+import pytest
+
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import extract_quotes
+from bot.quotes import SpeakerIndex, extract_quotes
 from bot.resolver import PeopleDirectory
 from tests.conftest import f1db_dir, seed_article, shared
 
 # Just under what the extractor reaches today, so a regression fails loudly.
 F1_FLOOR = 0.98
+DEV2_F1_FLOOR = 0.88
 
 
 def _scoring() -> ModuleType:
@@ -35,10 +41,21 @@ def _people() -> list[Person]:
     )
 
 
-def test_dev_corpus_and_seed_score_above_the_floor() -> None:
-    corpus = shared("corpus", "the shared story corpus")
+@pytest.fixture(scope="module")
+def index() -> SpeakerIndex:
     people = _people()
-    index = SpeakerIndex(people, PeopleDirectory(people).prominence)
+    return SpeakerIndex(people, PeopleDirectory(people).prominence)
+
+
+def _said(index: SpeakerIndex, text: str) -> list[tuple[str, str | None]]:
+    return [
+        (q.text, index.name(q.speaker_id) if q.speaker_id else None)
+        for q in extract_quotes(text, index)
+    ]
+
+
+def test_dev_corpus_and_seed_score_above_the_floor(index: SpeakerIndex) -> None:
+    corpus = shared("corpus", "the shared story corpus")
     files = sorted((corpus / "dev").glob("*.json"))
     files.append(corpus / "seed" / "hamilton-support-russell.json")
     articles = [json.loads(f.read_text("utf-8")) for f in files]
@@ -46,10 +63,25 @@ def test_dev_corpus_and_seed_score_above_the_floor() -> None:
     predictions = []
     for file, article in zip(files, articles, strict=True):
         text = seed_text if file.parent.name == "seed" else article["text"]
-        quotes = extract_quotes(text, index)
-        predictions.append(
-            [(q.text, index.name(q.speaker_id) if q.speaker_id else None) for q in quotes]
-        )
+        predictions.append(_said(index, text))
     result, errors = _scoring().score_quotes(articles, predictions)
     assert result["F1"] >= F1_FLOOR, errors[:20]
     assert result["P"] >= F1_FLOOR, errors[:20]
+
+
+def test_dev2_scores_above_the_floor(index: SpeakerIndex) -> None:
+    files = sorted(shared("corpus/dev2", "the dev2 story corpus").glob("*.json"))
+    articles = [json.loads(f.read_text("utf-8")) for f in files]
+    predictions = [_said(index, article["text"]) for article in articles]
+    result, errors = _scoring().score_quotes(articles, predictions)
+    assert result["F1"] >= DEV2_F1_FLOOR, errors[:20]
+
+
+def test_the_seed_article_quotes_russell_seven_times_and_hamilton_three(
+    index: SpeakerIndex,
+) -> None:
+    text = seed_article().read_text("utf-8")
+    speakers = [speaker for _, speaker in _said(index, text)]
+    assert speakers.count("George Russell") == 7
+    assert speakers.count("Lewis Hamilton") == 3
+    assert len(speakers) == 10

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from bot.f1db import read_f1db
 from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
-from bot.quote_speakers import SpeakerIndex
-from bot.quotes import extract_quotes
+from bot.quotes import SpeakerIndex, extract_quotes
 from bot.resolver import PeopleDirectory
 from tests.conftest import f1db_dir, shared
 
