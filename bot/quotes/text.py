@@ -187,6 +187,12 @@ def first_sentence_end(frame: str, start: int, stop: int) -> int:
     return match.start() if match else stop
 
 
+def is_question(frame: str, position: int, stop: int) -> bool:
+    """Whether the sentence going on at ``position`` ends with a question mark."""
+    end = first_sentence_end(frame, position, stop)
+    return frame[end : end + 1] == "?"
+
+
 def sentence_bounds(frame: str, start: int, stop: int) -> list[tuple[int, int]]:
     bounds = []
     begin = start
