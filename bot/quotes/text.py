@@ -43,7 +43,7 @@ TRANSPARENT = re.compile(
     r"(?:(?:has|had|have|was|is|were|also|then|later|again|once|just|even|would|will|could|"
     r"might|may|never|not|only|further|already|still|now|too|this|last|on|today|yesterday|"
     r"tonight|week|weekend|year|season|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|morning|evening|afternoon|night|\w+ly)\s+)*$",
+    r"sunday|morning|evening|afternoon|night|quoted\s+as|\w+ly)\s+)*$",
     re.IGNORECASE,
 )
 # What may stand before the speaker in '"...", <cue>': a few words of description, no clause.
