@@ -36,7 +36,6 @@ from bot.quotes.reading import ArticleReading
 from bot.quotes.salience import Candidates, anaphor_candidates, described
 from bot.quotes.speakers import SpeakerIndex
 from bot.quotes.text import (
-    APPOSITION,
     COORDINATED,
     CUE_DASH,
     CUE_LEAD,
@@ -290,9 +289,7 @@ class _Article:
                 return self._resolve(para, agent, quote), frame[start:stop].strip()
             return None
         for verb in SPEECH.finditer(frame, begin, stop):
-            if len(APPOSITION.sub("", frame[begin : verb.start()], 1)) > 70:
-                # A cue's subject stands close to its verb, but for an apposition
-                # ("Dan Towriss, the chief executive of TWG Motorsports, said").
+            if verb.start() - begin > 70:
                 break
             if not_speech(frame, verb):
                 continue
@@ -411,19 +408,8 @@ class _Article:
         self, para: Paragraph, start: int, verb: int, strict: bool = False
     ) -> Agent | None:
         frame = para.frame
-        agents = self.reading.agents_of(para, start, verb)
-        for k in range(len(agents) - 1, -1, -1):
-            agent = agents[k]
+        for agent in reversed(self.reading.agents_of(para, start, verb)):
             if agent.end > verb or agent.start < start:
-                continue
-            if (
-                agent.kind == "descriptor"
-                and k
-                and agents[k - 1].kind == "person"
-                and frame[agents[k - 1].end : agent.start].strip() == ","
-            ):
-                # "Dan Towriss, the chief executive of TWG, said": the apposition
-                # describes the name before it, which is the subject.
                 continue
             gap = frame[agent.end : verb]
             if TRANSPARENT.match(gap):

@@ -38,7 +38,6 @@ _READ_A_TEXT = re.compile(
     re.IGNORECASE,
 )
 PHRASE_WORDS = re.compile(r"([\w\-]+)([ \u00a0]+)?")
-APPOSITION = re.compile(r",[^,§]{1,160},")
 TRANSPARENT = re.compile(
     r"^(?:['’]s?)?\s*(?:\([^)]*\)\s*)?(?:,[^,§]{1,160},\s*)?"
     r"(?:(?:has|had|have|was|is|were|also|then|later|again|once|just|even|would|will|could|"
