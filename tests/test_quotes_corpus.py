@@ -20,7 +20,7 @@ from tests.conftest import f1db_dir, seed_article, shared
 
 # Just under what the extractor reaches today, so a regression fails loudly.
 F1_FLOOR = 0.98
-DEV2_F1_FLOOR = 0.88
+DEV2_F1_FLOOR = 0.91
 
 
 def _scoring() -> ModuleType:

@@ -251,3 +251,64 @@ def test_a_question_and_answer_interview_gives_the_answers_to_the_interviewee(
         ("Honestly I try", "Oscar Piastri"),
         ("It is good,", "Oscar Piastri"),
     ]
+
+
+def test_an_interviewer_asking_about_someone_does_not_make_them_the_speaker(
+    index: SpeakerIndex,
+) -> None:
+    text = (
+        "Charles Leclerc spoke to us in Monaco.\n\n"
+        "Does Lewis Hamilton push you harder than your previous team-mates?\n\n"
+        "“He does, and I learn something from his data every single weekend.”\n\n"
+        "What did Fred Vasseur say to you after the race?\n\n"
+        "“He told me to enjoy it because days like this do not come often.”"
+    )
+    assert speakers(text, index) == [
+        ("He does, and", "Charles Leclerc"),
+        ("He told me", "Charles Leclerc"),
+    ]
+
+
+def test_a_cue_sentence_between_two_quotations_says_both(index: SpeakerIndex) -> None:
+    text = (
+        "Oscar Piastri was asked about the team orders in Monza.\n\n"
+        "“I think we handled it well as a team,” Piastri told reporters. "
+        "“There is no drama at all.”"
+    )
+    assert speakers(text, index) == [
+        ("I think we", "Oscar Piastri"),
+        ("There is no", "Oscar Piastri"),
+    ]
+
+
+def test_according_to_someone_before_a_quotation(index: SpeakerIndex) -> None:
+    text = (
+        "According to Red Bull advisor Helmut Marko, “Max will stay with us next year, "
+        "there is no doubt about that.”"
+    )
+    assert speakers(text, index) == [("Max will stay", "Helmut Marko")]
+
+
+def test_a_former_team_in_a_descriptor_is_any_earlier_season(index: SpeakerIndex) -> None:
+    text = (
+        "Fernando Alonso and Lance Stroll both spoke after the race in Austin.\n\n"
+        "“We have to be patient, the new car will be a big step,” the former Renault "
+        "driver said."
+    )
+    assert speakers(text, index) == [("We have to", "Fernando Alonso")]
+
+
+def test_a_name_with_a_lower_case_particle_is_a_person(index: SpeakerIndex) -> None:
+    text = (
+        "Dutch journalist Erik van Haren wrote in De Telegraaf: “Red Bull are preparing "
+        "for a season without their star driver.”"
+    )
+    assert speakers(text, index) == [("Red Bull are", "Erik van Haren")]
+
+
+def test_quoted_as_saying_is_a_cue(index: SpeakerIndex) -> None:
+    text = (
+        "“The drivers should focus on driving and talk a lot less,” Ferrari chairman "
+        "John Elkann was quoted as saying by Corriere dello Sport."
+    )
+    assert speakers(text, index) == [("The drivers should", "John Elkann")]

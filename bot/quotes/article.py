@@ -53,6 +53,7 @@ from bot.quotes.text import (
     first_sentence_end,
     has_words,
     has_words_enough,
+    is_question,
     is_title,
     last_sentence_start,
     norm,
@@ -188,14 +189,12 @@ class _Article:
         before = frame[before_start : span.open_at]
         if k and self.decided and self.decided[-1][0] is para:
             _, _, who, cue = self.decided[-1]
-            if (
-                cue
-                and cue not in _NO_CUE
-                and cue in before
-                and not has_words(before.replace(cue, "", 1))
-            ):
-                # '"A," she explained. "B."': one cue between two quotations says both.
-                return who, "continuation"
+            if cue and cue not in _NO_CUE and cue in before:
+                # '"A," she explained. "B."' or '"A," Piastri told reporters. "B."': one
+                # cue sentence between two quotations says both.
+                stop = first_sentence_end(frame, before_start, span.open_at)
+                if not has_words(frame[stop : span.open_at]):
+                    return who, "continuation"
         # With the quotation's first mark in view, a sentence that ends just before it
         # ("On the Red Bull employee. “...”") is narrative, not the quotation's own clause.
         sentence_start = last_sentence_start(frame[before_start : span.open_at + 1])
@@ -338,6 +337,12 @@ class _Article:
         if TITLE_CONTEXT.search(fragment[-40:]):
             return _UNKNOWN, cue
         for verb in reversed(verbs):
+            if verb.group().lower().startswith("according"):
+                # "According to Red Bull advisor Helmut Marko, ...": the source follows.
+                agent = self._inverted_subject(para, verb.end(), end)
+                if agent is not None:
+                    return self._resolve(para, agent, quote), cue
+                continue
             agent = self._subject_of(para, start, verb.start())
             if agent is None and (
                 COORDINATED.search(frame, start, verb.start()) or verb.group().endswith("ing")
@@ -367,7 +372,8 @@ class _Article:
         frame = para.frame
         best: Agent | None = None
         for verb in SPEECH.finditer(frame, start, end):
-            if not_speech(frame, verb):
+            if not_speech(frame, verb) or is_question(frame, verb.end(), end):
+                # "What did Vasseur say to you?": an interviewer asks about someone.
                 continue
             sentence = sentence_start(frame, verb.start(), start)
             agent = self._subject_of(para, sentence, verb.start())

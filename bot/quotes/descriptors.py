@@ -21,6 +21,7 @@ from bot.quotes.lexicon import (
     WORLD_CHAMPIONS,
 )
 
+_FORMER = frozenset({"former", "ex", "ex-f1", "one-time", "erstwhile"})
 _AGE = re.compile(r"^(\d{1,2})-year-old$")
 _TIMES = re.compile(r"^(\w+)-times?$")
 
@@ -33,6 +34,7 @@ class _Reading(NamedTuple):
     titles: tuple[int, ...]
     head: str  # "boss", "driver" or ""
     teams: tuple[str, ...]
+    former: bool  # "the former Williams driver": a team or role of any earlier season
 
 
 _FitKey = tuple[str, tuple[str, ...], int | None, frozenset[int]]
@@ -109,7 +111,7 @@ class Descriptors:
                     return False
             elif len(titles) < wanted:
                 return False
-        if said.head == "boss":
+        if said.head == "boss" and not said.former:
             said_something = True
             if self._is_driver(person_id, year) and not self._has_other_role(person, year):
                 return False
@@ -119,11 +121,10 @@ class Descriptors:
                 return False
         if said.teams:
             said_something = True
-            near = {year, year - 1} if year else None
             person_teams = {
                 team
                 for season, team in self._stint_teams(person_id)
-                if near is None or season in near
+                if not year or season in (year, year - 1) or (said.former and season < year)
             }
             if not any(_team_match(t, pt) for t in said.teams for pt in person_teams):
                 return False
@@ -156,7 +157,12 @@ class Descriptors:
             else:
                 kind = ""
             reading = _Reading(
-                nation, tuple(ages), tuple(titles), kind, tuple(self._teams_in(words))
+                nation,
+                tuple(ages),
+                tuple(titles),
+                kind,
+                tuple(self._teams_in(words)),
+                bool(_FORMER & set(words)),
             )
             self._readings[key] = reading
         return reading

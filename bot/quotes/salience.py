@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.quotes.candidates import Agent, Paragraph
 from bot.quotes.marks import BLANK
 from bot.quotes.reading import ArticleReading
-from bot.quotes.text import sentence_bounds, word_count
+from bot.quotes.text import is_question, sentence_bounds, word_count
 
 # Sentences read back from a pronoun, over at most this many paragraphs.
 _SENTENCES_BACK = 7
@@ -65,6 +65,17 @@ def anaphor_candidates(
     # A few words with no cue before a quotation ("On the Red Bull employee.") label a
     # topic in an interview: the interviewee goes on speaking.
     label = kind == "context" and word_count(para.frame[agent.start : agent.end]) <= 6
+    # Whom such a label is about ("More on Horner."): spoken of, not speaking.
+    labelled = (
+        {
+            pid
+            for a in reading.agents_of(para, agent.start, agent.end)
+            if a.kind == "person" and agent.start <= a.start < agent.end
+            for pid in a.ids
+        }
+        if label
+        else set()
+    )
     pronoun = para.frame[agent.start : agent.end].lower() if kind == "pronoun" else ""
     gender = {"he": "male", "she": "female"}.get(pronoun)
     in_quote = reading.names_in(quote)
@@ -123,6 +134,7 @@ def anaphor_candidates(
             "nearest_named": float(pid == nearest_named),
             "label_last_speaker": float(label and pid == last_speaker),
             "label_topic": float(label and pid == reading.topic),
+            "label_names": float(pid in labelled),
             **facts,
         }
         if kind == "descriptor":
@@ -160,6 +172,9 @@ def _context(
     for distance, (sentence_para, s, e) in enumerate(sentences[:_SENTENCES_BACK]):
         near = "0" if distance == 0 else "1" if distance == 1 else "2"
         cue = BLANK in sentence_para.frame[s:e]
+        if is_question(sentence_para.frame, s, e + 1):
+            # An interviewer's question names whom it asks about, not who answers.
+            continue
         inside = [a for a in reading.agents_of(sentence_para, s, e) if s <= a.start and a.end <= e]
         if not any(a.subject for a in inside):
             # No clear subject ("it was Russell who..."): the first person named stands in.

@@ -34,6 +34,10 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # as in "McLaren" or a hyphen as in "Heinz-Harald" allowed), or an initial.
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+(?:[A-Z\-][a-zß-öø-ÿ'’]+)*|\.)(?:['’]s?)?")
 _SENIOR = frozenset({"sr", "senior"})
+# Lower-case words inside a surname, as ``_CAPITALISED`` lets them stand.
+_PARTICLES = frozenset(
+    {"de", "van", "von", "der", "den", "da", "di", "le", "la", "du", "dos", "del", "bin", "ben"}
+)
 # The id prefix of people the directory does not know.
 NEWS = "news:"
 # Words before a name that make it the medium spoken to or in, not a person.
@@ -322,6 +326,16 @@ class SpeakerIndex:
                 if not suffix or self._lookup(key, length, era)[0] != "person":
                     return None
                 return self._news_plan(words[i : after + 1], keys[i : after + 1], (), False)
+        particles = 0
+        while i + 1 + particles < count and words[i + 1 + particles] in _PARTICLES:
+            particles += 1
+        last = i + 1 + particles
+        if particles and last < count and _name_like(words[i]) and _name_like(words[last]):
+            # "Erik van Haren", "Nyck de Vries": lower-case particles join a surname.
+            folded = [*keys[i:last], owner_keys[last]]
+            if not any(w in NOT_NAME_WORDS or w in self._teams for w in folded):
+                possessive = bool(_POSSESSIVE.search(words[last])) and len(words[last]) > 2
+                return self._news_plan(words[i : last + 1], folded, folded, possessive)
         if i + 2 < count and self._lookup(" ".join(keys[i + 1 : i + 3]), 2, era):
             # "Sir Lewis Hamilton": a title before a known name.
             return None

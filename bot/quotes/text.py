@@ -43,7 +43,7 @@ TRANSPARENT = re.compile(
     r"(?:(?:has|had|have|was|is|were|also|then|later|again|once|just|even|would|will|could|"
     r"might|may|never|not|only|further|already|still|now|too|this|last|on|today|yesterday|"
     r"tonight|week|weekend|year|season|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|morning|evening|afternoon|night|\w+ly)\s+)*$",
+    r"sunday|morning|evening|afternoon|night|quoted\s+as|\w+ly)\s+)*$",
     re.IGNORECASE,
 )
 # What may stand before the speaker in '"...", <cue>': a few words of description, no clause.
@@ -185,6 +185,12 @@ def sentence_start(frame: str, position: int, floor: int) -> int:
 def first_sentence_end(frame: str, start: int, stop: int) -> int:
     match = _SENTENCE_STOP.search(frame, start, stop)
     return match.start() if match else stop
+
+
+def is_question(frame: str, position: int, stop: int) -> bool:
+    """Whether the sentence going on at ``position`` ends with a question mark."""
+    end = first_sentence_end(frame, position, stop)
+    return frame[end : end + 1] == "?"
 
 
 def sentence_bounds(frame: str, start: int, stop: int) -> list[tuple[int, int]]:
