@@ -27,11 +27,11 @@ from rapidfuzz import fuzz, process
 
 from bench.corpus import CorpusWriter, SyntheticArticle, batches, cast_from
 from bench.timing import Latency, sample_async
+from bot.bulk_import import IMPORT_BATCH, default_workers, store_batches
 from bot.f1db import read_f1db
-from bot.ingest import IMPORT_BATCH, default_workers, ingest_batches
+from bot.ingest import story_reader
 from bot.mentions import MentionFinder, mention_finder
 from bot.people_service import PeopleService, people_service
-from bot.pipeline import article_hooks
 from bot.stories import find_stories, latest_stories, team_subject, words_subject
 from storage.archive import add_known_quotes
 from storage.articles import article_stats, search_articles, store_articles
@@ -200,7 +200,7 @@ async def grow(
 ) -> tuple[float, float]:
     """Import stories ``start`` .. ``stop - 1``; returns (bulk, pipeline) articles per second.
 
-    Only the time inside ``ingest_articles`` counts: generating the stories is not import.
+    Only the time storing counts: generating the stories is not import.
     """
     sample = min(PIPELINE_SAMPLE, stop - start)
     bulk_stop = stop - sample
@@ -224,14 +224,14 @@ async def pipeline_import(
     back_dated: bool = False,
 ) -> float:
     """Stories ``start`` .. ``stop - 1`` through the bot's pipeline; articles per second."""
-    pipeline = await article_hooks(conn)
+    reader = await story_reader(conn)
     stories = [item.parsed for item in writer.articles(start, stop - start, back_dated=back_dated)]
     sample_batches = [
         stories[first : first + PIPELINE_BATCH] for first in range(0, len(stories), PIPELINE_BATCH)
     ]
     # As ``paddock import`` runs it, worker processes and their start-up included.
     began = time.perf_counter()
-    async for _ in ingest_batches(conn, sample_batches, pipeline, workers=default_workers()):
+    async for _ in store_batches(conn, iter(sample_batches), reader, default_workers()):
         pass
     return (stop - start) / (time.perf_counter() - began)
 

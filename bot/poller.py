@@ -191,9 +191,10 @@ class FeedPoller:
     async def _standard_hooks(self) -> list[AfterStore]:
         if self._hooks is not None:
             return self._hooks
-        from bot.pipeline import feed_hooks
+        from bot.delivery import delivery_hook
+        from bot.ingest import story_people
 
-        return await feed_hooks(self._conn)
+        return [delivery_hook(find_people=story_people)]
 
     async def poll_feed(
         self, feed: Feed, *, hooks: Sequence[AfterStore] | None = None
