@@ -1,47 +1,49 @@
 """What each bulk-import mechanism buys at 100k: ``python -m bench.import_mechanisms``.
 
 Builds a 98,000-story archive once (as ``python -m bench`` does before its 100k sample),
-then, round after round, imports the same 2,000 stories into a fresh copy of it with every
-mechanism on and with each one switched off in turn, in a new process each time, the order
-rotating from round to round so a busy spell on the shared machine hits every variant alike.
-Prints each variant's median rate and its ratio to everything on.
+then, round after round, imports the same 2,000 stories into a fresh copy of it as built,
+with each mechanism switched off in turn (worker processes; batches handed to them ahead)
+and with the bulk page-cache settings an import had before, each in a new process, the
+order rotating from round to round so a busy spell on the shared machine hits every variant
+alike. Prints each variant's median rate and its ratio to the build as it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bench.corpus import CorpusWriter, batches, cast_from
-from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, PIPELINE_BATCH, bulk_load, load_people_into
+from bench.scale import (
+    BULK_BATCH,
+    BULK_LOAD_CACHE_MIB,
+    PIPELINE_BATCH,
+    bulk_load,
+    load_people_into,
+    page_cache,
+)
+from bot import bulk_import
+from bot.bulk_import import default_workers, store_batches
+from bot.ingest import story_reader
 from bot.mentions import mention_finder
-from storage.db import bulk_writes, connect
+from storage.db import connect
 from storage.people import load_people
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = 98_000
 SAMPLE = 2_000
 SEED = 2025
-VARIANTS = (
-    "all",
-    "no-workers",
-    "no-freeze",
-    "no-nice",
-    "no-checkpointer",
-    "no-bulk-writes",
-    "no-date-order",
-    "no-prefetch",
-    "workers-only",
-)
+VARIANTS = ("as-built", "no-workers", "no-lookahead", "with-bulk-cache")
+# What ``storage.db.bulk_writes`` set for an import before the one write path (bea5312): a
+# 64 MiB page cache and a checkpoint every 10,000 pages of log instead of 1,000.
+BULK_CACHE_PRAGMAS = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000")
 
 
 async def build(archive: Path, f1db: Path) -> None:
@@ -49,56 +51,26 @@ async def build(archive: Path, f1db: Path) -> None:
         await load_people_into(conn, f1db)
         writer = CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
         finder = mention_finder(await load_people(conn))
-        async with bulk_writes(conn, BULK_LOAD_CACHE_MIB):
+        async with page_cache(conn, BULK_LOAD_CACHE_MIB):
             for batch in batches(writer, 0, ARCHIVE, BULK_BATCH):
                 await bulk_load(conn, batch, finder)
 
 
-@contextlib.asynccontextmanager
-async def _no_bulk_writes(conn: object, cache_mib: int = 0) -> AsyncIterator[None]:
-    yield
-
-
-def _switch_off(variant: str) -> int | None:
-    """Patches the import for ``variant``; returns the workers to use (None: the default)."""
-    from bot import ingest, work_ahead
-    from storage import db
-
-    off = {variant.removeprefix("no-")}
-    if variant == "workers-only":
-        off = {"freeze", "nice", "bulk-writes", "date-order", "prefetch"}
-    if "workers" in off:
-        return 0
-    if "freeze" in off:
-        ingest._objects_so_far_frozen = contextlib.nullcontext  # type: ignore[assignment]
-    if "nice" in off:
-        work_ahead.WORKER_NICENESS = 0
-    if "checkpointer" in off:
-        db.WalCheckpointer.start = classmethod(lambda cls, database: None)  # type: ignore[assignment]
-    if "bulk-writes" in off:
-        ingest.bulk_writes = _no_bulk_writes  # type: ignore[assignment]
-    if "date-order" in off:
-        ingest._in_date_order = lambda batches, window: (list(b) for b in batches)  # type: ignore[assignment]
-    if "prefetch" in off:
-        ingest._PREFETCH = 0
-    return None
-
-
 async def trial(database: Path, variant: str, back_dated: bool) -> float:
-    from bot.ingest import default_workers, ingest_batches
-    from bot.pipeline import article_hooks
-
-    workers = _switch_off(variant)
+    workers = 0 if variant == "no-workers" else default_workers()
+    if variant == "no-lookahead":
+        bulk_import.LOOKAHEAD_BATCHES = 0
     async with connect(database) as conn:
+        if variant == "with-bulk-cache":
+            for pragma in BULK_CACHE_PRAGMAS:
+                await conn.execute(pragma)
         writer = CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
-        hooks = await article_hooks(conn)
+        reader = await story_reader(conn)
         start = ARCHIVE if not back_dated else ARCHIVE + SAMPLE
         stories = [item.parsed for item in writer.articles(start, SAMPLE, back_dated=back_dated)]
         sample = [stories[i : i + PIPELINE_BATCH] for i in range(0, SAMPLE, PIPELINE_BATCH)]
         began = time.perf_counter()
-        async for _ in ingest_batches(
-            conn, sample, hooks, workers=default_workers() if workers is None else workers
-        ):
+        async for _ in store_batches(conn, iter(sample), reader, workers):
             pass
         return SAMPLE / (time.perf_counter() - began)
 

@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 
 from bench.corpus import CorpusWriter, batches, cast_from
-from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into
+from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
 from bot.mentions import mention_finder
-from storage.db import bulk_writes, connect
+from storage.db import connect
 from storage.people import load_people
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ def run_import(tree: Path, database: Path, archive: Path) -> tuple[float, int]:
 async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> None:
     async with connect(database) as conn:
         finder = mention_finder(await load_people(conn))
-        async with bulk_writes(conn, BULK_LOAD_CACHE_MIB):
+        async with page_cache(conn, BULK_LOAD_CACHE_MIB):
             for batch in batches(writer, 0, stories, BULK_BATCH):
                 await bulk_load(conn, batch, finder)
 
