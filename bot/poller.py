@@ -129,7 +129,7 @@ class FeedPoller:
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """``hooks`` replaces the standard ``feed_hooks`` (tests choose their own)."""
+        """``hooks`` replaces the standard outbox step (tests choose their own)."""
         self._conn = conn
         self._fetcher = fetcher
         self._interval = interval
