@@ -8,7 +8,7 @@ the one write path (``bot.ingest.ingest_articles``).
 This is the only place with worker processes. Finding a story's quotes and names costs
 several times what storing it does, so on a big import worker processes find them for the
 next batches while this process stores the current one (2,000 stories into a 98,000-story
-archive: about 1.6x the stories a second of one process; BENCHMARKS.md, "Import").
+archive: 1.2-1.6x the stories a second of one process; BENCHMARKS.md, "Import").
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from bot.articles import ParsedArticle, content_hash
 from bot.importing import ImportFailure, find_article_files, read_articles
 from bot.ingest import Findings, StoryReader, ingest_articles, story_reader
 from storage.articles import StoreResult
+from storage.db import bulk_writes
 
 # Stories stored per transaction: a commit writes every page its batch changed, so fewer,
 # larger batches write less (2,000 stories into a 98,000-story archive: 768-854/s with
@@ -104,10 +106,11 @@ async def import_paths(
     report = ImportReport()
     reader = await story_reader(conn)
     batches = _batches(paths, report)
-    async for results in store_batches(conn, batches, reader, workers):
-        report.count(results)
-        if on_batch is not None:
-            on_batch(report, results)
+    async with aclosing(store_batches(conn, batches, reader, workers)) as stored:
+        async for results in stored:
+            report.count(results)
+            if on_batch is not None:
+                on_batch(report, results)
     return report
 
 
@@ -150,14 +153,33 @@ async def store_batches(
     reader: StoryReader,
     workers: int,
 ) -> AsyncIterator[list[StoreResult]]:
-    """Each batch stored in turn; with ``workers`` and more than one batch, the findings
+    """Each batch stored in turn. With more than one batch, the connection is set for
+    bulk writes (``storage.db.bulk_writes``) meanwhile, and with ``workers`` the findings
     and content hashes come from worker processes."""
     head = list(itertools.islice(batches, 2))
     coming = _put_back(head, batches)
-    if workers < 1 or len(head) < 2:
+    if len(head) < 2:
         for batch in coming:
             yield await ingest_articles(conn, batch, reader=reader)
         return
+    async with bulk_writes(conn):
+        if workers < 1:
+            for batch in coming:
+                yield await ingest_articles(conn, batch, reader=reader)
+        else:
+            # Closed at once should the import stop early, so the workers stop with it.
+            async with aclosing(_stored_with_workers(conn, coming, reader, workers)) as stored:
+                async for results in stored:
+                    yield results
+
+
+async def _stored_with_workers(
+    conn: aiosqlite.Connection,
+    coming: Iterator[list[ParsedArticle]],
+    reader: StoryReader,
+    workers: int,
+) -> AsyncIterator[list[StoreResult]]:
+    """Each batch stored in turn, its findings and content hashes from the workers."""
     pool = _pool(reader, workers)
     try:
         handed_out: deque[tuple[list[ParsedArticle], list[Future[_Worked]]]] = deque()
