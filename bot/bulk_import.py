@@ -181,6 +181,7 @@ async def _stored_with_workers(
 ) -> AsyncIterator[list[StoreResult]]:
     """Each batch stored in turn, its findings and content hashes from the workers."""
     pool = _pool(reader, workers)
+    broken = False
     try:
         handed_out: deque[tuple[list[ParsedArticle], list[Future[_Worked]]]] = deque()
 
@@ -198,13 +199,26 @@ async def _stored_with_workers(
             batch, futures = handed_out.popleft()
             worked = await _gathered(futures)
             if worked is None:  # a worker failed: this process works the batch out itself
+                broken = True
                 yield await ingest_articles(conn, batch, reader=reader)
                 continue
             digests, found = worked
             yield await ingest_articles(conn, batch, reader=reader, found=found, digests=digests)
     finally:
+        if broken:
+            _let_the_feeder_go(pool)
         # An import cut short drops the batches handed out ahead.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _let_the_feeder_go(pool: ProcessPoolExecutor) -> None:
+    """After a worker died, Python 3.11's pool waits for the thread feeding its workers,
+    which may be stuck writing a batch into the pipe of the dead one for good: this
+    process holds the pipe's reading end too. Closed, the write fails and the pool ends."""
+    call_queue = getattr(pool, "_call_queue", None)
+    reader = getattr(call_queue, "_reader", None)
+    if reader is not None:
+        reader.close()
 
 
 def _put_back(

@@ -85,21 +85,23 @@ async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir:
     assert sum(1 for row in mentions if row[1] == "sebastian-vettel") >= 15
 
 
-def quoted_stories(count: int) -> list[ParsedArticle]:
-    """Short stories, each with a quote by a driver and a team named."""
+def quoted_stories(count: int, padding: str = "") -> list[ParsedArticle]:
+    """Stories, each with a quote by a driver and a team named, and ``padding`` after."""
     return [
         ParsedArticle(
             title=f"Hamilton on round {n}",
-            body=f"“Round {n} was a good one for us,” Lewis Hamilton said of Ferrari.",
+            body=f"“Round {n} was a good one for us,” Lewis Hamilton said of Ferrari.{padding}",
             url=f"https://x/{n}",
         )
         for n in range(count)
     ]
 
 
-async def import_quoted(conn: aiosqlite.Connection, tmp_path: Path, workers: int) -> int:
+async def import_quoted(
+    conn: aiosqlite.Connection, tmp_path: Path, workers: int, padding: str = ""
+) -> int:
     archive = tmp_path / "quoted.jsonl"
-    count = write_json_lines(archive, quoted_stories(3 * IMPORT_BATCH + 7))
+    count = write_json_lines(archive, quoted_stories(3 * IMPORT_BATCH + 7, padding))
     report = await import_paths(conn, [archive], workers=workers)
     assert (report.created, report.failures) == (count, [])
     return count
@@ -135,7 +137,9 @@ async def test_a_worker_that_dies_costs_only_speed(
     db: aiosqlite.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bulk_import, "_work", dies_in_a_worker)
-    count = await import_quoted(db, tmp_path, workers=1)
+    # Long enough that the batches handed out fill the dead worker's pipe: the pool's
+    # feeding thread is then stuck, which once hung the import for good.
+    count = await import_quoted(db, tmp_path, workers=1, padding="\n\nMore words. " * 200)
 
     # Every story stored, each with its quote, worked out in this process instead.
     [(quotes,)] = await db.execute_fetchall(
