@@ -14,7 +14,7 @@ from bench.scale import COMMANDS, Tier
 from bench.timing import Latency
 
 TARGETS = {
-    "import": "≥ 1,000/s",
+    "import": "≥ 800/s",
     "service": "p99 < 10 ms",
     "autocomplete": "p99 < 2 ms",
     "e2e": "p99 < 50 ms",

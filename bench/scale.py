@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,15 @@ from rapidfuzz import fuzz, process
 
 from bench.corpus import CorpusWriter, SyntheticArticle, batches, cast_from
 from bench.timing import Latency, sample_async
+from bot.bulk_import import IMPORT_BATCH, default_workers, store_batches
 from bot.f1db import read_f1db
-from bot.ingest import IMPORT_BATCH, default_workers, ingest_batches
+from bot.ingest import story_reader
 from bot.mentions import MentionFinder, mention_finder
 from bot.people_service import PeopleService, people_service
-from bot.pipeline import article_hooks
 from bot.stories import find_stories, latest_stories, team_subject, words_subject
 from storage.archive import add_known_quotes
 from storage.articles import article_stats, search_articles, store_articles
-from storage.db import bulk_writes, connect, transaction
+from storage.db import connect, transaction
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people, merge_into_directory
 from storage.quotes import NewQuote, count_quotes
@@ -43,8 +44,8 @@ from storage.search_baseline import substring_search
 
 PIPELINE_SAMPLE = 2000
 BULK_BATCH = 500
-# Page cache while the stories before the timed sample are loaded: more than the 64 MiB an
-# import gets (storage.db.BULK_CACHE_MIB), since this load builds the archive to measure.
+# Page cache while the stories before the timed sample are loaded (SQLite's default is
+# 2 MiB): this load only builds the archive to measure, so it may go as fast as it can.
 BULK_LOAD_CACHE_MIB = 256
 # Stories per transaction in the timed sample: as ``paddock import`` stores them.
 PIPELINE_BATCH = IMPORT_BATCH
@@ -166,6 +167,18 @@ async def load_people_into(conn: aiosqlite.Connection, f1db: Path) -> None:
     await merge_into_directory(conn, read_f1db(f1db).people, incoming_wins=True)
 
 
+@asynccontextmanager
+async def page_cache(conn: aiosqlite.Connection, mib: int) -> AsyncIterator[None]:
+    """A page cache of ``mib`` MiB meanwhile, put back afterwards."""
+    [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
+    # PRAGMAs take no bound parameters; both values are integers.
+    await conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        await conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
 async def bulk_load(
     conn: aiosqlite.Connection, batch: Sequence[SyntheticArticle], finder: MentionFinder
 ) -> None:
@@ -200,13 +213,13 @@ async def grow(
 ) -> tuple[float, float]:
     """Import stories ``start`` .. ``stop - 1``; returns (bulk, pipeline) articles per second.
 
-    Only the time inside ``ingest_articles`` counts: generating the stories is not import.
+    Only the time storing counts: generating the stories is not import.
     """
     sample = min(PIPELINE_SAMPLE, stop - start)
     bulk_stop = stop - sample
     finder = mention_finder(await load_people(conn))
     bulk_seconds = 0.0
-    async with bulk_writes(conn, BULK_LOAD_CACHE_MIB):
+    async with page_cache(conn, BULK_LOAD_CACHE_MIB):
         for batch in batches(writer, start, bulk_stop, BULK_BATCH):
             began = time.perf_counter()
             await bulk_load(conn, batch, finder)
@@ -224,14 +237,14 @@ async def pipeline_import(
     back_dated: bool = False,
 ) -> float:
     """Stories ``start`` .. ``stop - 1`` through the bot's pipeline; articles per second."""
-    pipeline = await article_hooks(conn)
+    reader = await story_reader(conn)
     stories = [item.parsed for item in writer.articles(start, stop - start, back_dated=back_dated)]
     sample_batches = [
         stories[first : first + PIPELINE_BATCH] for first in range(0, len(stories), PIPELINE_BATCH)
     ]
     # As ``paddock import`` runs it, worker processes and their start-up included.
     began = time.perf_counter()
-    async for _ in ingest_batches(conn, sample_batches, pipeline, workers=default_workers()):
+    async for _ in store_batches(conn, iter(sample_batches), reader, default_workers()):
         pass
     return (stop - start) / (time.perf_counter() - began)
 

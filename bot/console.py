@@ -420,8 +420,7 @@ class Console:
 
 async def load_demo_if_empty(settings: Settings, *, ask: Callable[[str], bool]) -> str | None:
     """Offer the bundled demo stories when the database has none; returns what happened."""
-    from bot.ingest import import_paths
-    from bot.pipeline import article_hooks
+    from bot.bulk_import import import_paths
     from storage.articles import article_stats
     from storage.db import connect
 
@@ -430,8 +429,8 @@ async def load_demo_if_empty(settings: Settings, *, ask: Callable[[str], bool]) 
             return None
         if not ask("The database has no stories yet. Load the demo stories? [Y/n] "):
             return "Starting with an empty database: /latest will say there is no news yet."
-        report = await import_paths(conn, [DEMO_ARTICLES], await article_hooks(conn))
-    return f"Loaded {len(report.created)} demo stories into {settings.database}."
+        report = await import_paths(conn, [DEMO_ARTICLES])
+    return f"Loaded {report.created} demo stories into {settings.database}."
 
 
 def _print_replies(replies: list[Reply], out: TextIO, as_json: bool, names: dict[str, str]) -> None:

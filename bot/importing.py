@@ -6,14 +6,18 @@ words a person can act on; the caller reports it and goes on with the next file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.articles import ParsedArticle, normalise_timestamp, summarise
 
+# For a file read whole, and for one line of JSON Lines, which is read a line at a time.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 ARTICLE_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson"}
 )
@@ -36,6 +40,9 @@ _BYLINE = re.compile(
     r"^(?:[Bb]y\s+)?([A-ZÀ-Ý][\w'’\-]+(?: (?:[A-ZÀ-Ý][\w'’\-]+|de|van|von|da|di)){1,3})$"
 )
 _QUOTE_MARKS = frozenset("\"“”‘’«»„'")
+_BINARY = "it looks like a binary file, not text"
+_BLANK = "the file holds only blank space"
+_JSON_LINES_ADVICE = "; as JSON Lines (.jsonl, one story a line) an archive may be of any size"
 
 
 class ImportFailure(Exception):
@@ -57,24 +64,44 @@ def find_article_files(paths: Iterable[Path]) -> Iterator[Path | ImportFailure]:
             yield ImportFailure(f"{path}: no such file or folder")
 
 
-def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[ParsedArticle]:
-    """All articles in one file; raises ImportFailure when the file is unusable."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFailure(f"cannot read it ({exc.strerror})") from None
-    if size == 0:
-        raise ImportFailure("the file is empty")
-    if size > max_bytes:
+def read_articles(path: Path) -> Iterator[ParsedArticle | ImportFailure]:
+    """The stories of one file in order, as they are read.
+
+    JSON Lines (``.jsonl``, ``.ndjson``) is read a line at a time, so a file of any size
+    holds only one story in memory; a line that is not a story is yielded as an
+    ``ImportFailure`` naming its number, and the lines after it are still read. Other
+    formats are one document, read whole up to ``MAX_FILE_BYTES``. Raises ImportFailure
+    when the file as a whole cannot be read.
+    """
+    if path.suffix.lower() in JSON_LINES_SUFFIXES:
+        yield from _json_lines(path)
+    else:
+        yield from read_article_file(path)
+
+
+def read_article_file(path: Path, *, max_bytes: int | None = None) -> list[ParsedArticle]:
+    """All articles in one file, up to ``max_bytes`` (``MAX_FILE_BYTES``); raises
+    ImportFailure when the file, or any story in it, is unusable."""
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    size = _size_of(path)
+    if size > limit:
+        advice = "" if path.suffix.lower() in JSON_LINES_SUFFIXES else _JSON_LINES_ADVICE
         raise ImportFailure(
-            f"the file is {size / 1_048_576:.1f} MB, over the {max_bytes // 1_048_576} MB limit"
+            f"the file is {size / 1_048_576:.1f} MB, over the {_megabytes(limit)} limit{advice}"
         )
+    if path.suffix.lower() in JSON_LINES_SUFFIXES:
+        articles = []
+        for item in _json_lines(path):
+            if isinstance(item, ImportFailure):
+                raise item
+            articles.append(item)
+        return articles
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportFailure(f"cannot read it ({exc.strerror})") from None
     if b"\x00" in raw[:8192]:
-        raise ImportFailure("it looks like a binary file, not text")
+        raise ImportFailure(_BINARY)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -82,8 +109,77 @@ def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[Pa
             f"it is not valid UTF-8 text (bad byte at offset {exc.start})"
         ) from None
     if not text.strip():
-        raise ImportFailure("the file holds only blank space")
+        raise ImportFailure(_BLANK)
     return parse_article_text(text, kind=_kind_of(path, text), name=path.name)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:g} MB"
+
+
+def _size_of(path: Path) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFailure(f"cannot read it ({exc.strerror})") from None
+    if size == 0:
+        raise ImportFailure("the file is empty")
+    return size
+
+
+def _json_lines(path: Path) -> Iterator[ParsedArticle | ImportFailure]:
+    """Each line of a JSON Lines file as a story, or as the failure saying why it is not."""
+    _size_of(path)
+    try:
+        with path.open("rb") as handle:
+            if b"\x00" in handle.read(8192):
+                raise ImportFailure(_BINARY)
+            handle.seek(0)
+            any_text = False
+            for number, line in enumerate(_bounded_lines(handle, MAX_FILE_BYTES), start=1):
+                if line is None:
+                    limit = _megabytes(MAX_FILE_BYTES)
+                    yield ImportFailure(f"line {number} is over the {limit} limit for a story")
+                    continue
+                if number == 1:
+                    line = line.removeprefix(codecs.BOM_UTF8)
+                if not line.strip():
+                    continue
+                any_text = True
+                yield _line_story(line, number)
+    except OSError as exc:
+        raise ImportFailure(f"cannot read it ({exc.strerror})") from None
+    if not any_text:
+        raise ImportFailure(_BLANK)
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle``; None for a line longer than ``limit``, skipped without
+    ever being held whole."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _line_story(line: bytes, number: int) -> ParsedArticle | ImportFailure:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ImportFailure(
+            f"line {number} is not valid UTF-8 text (bad byte at offset {exc.start})"
+        )
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ImportFailure(f"malformed JSON on line {number} (column {exc.colno}: {exc.msg})")
+    try:
+        return _article_from_record(record, f"line {number}")
+    except ImportFailure as exc:
+        return exc
 
 
 def _kind_of(path: Path, text: str) -> str:
@@ -214,7 +310,10 @@ def _parse_json(text: str) -> list[ParsedArticle]:
             records = [loaded]
     if not records:
         raise ImportFailure("the JSON holds no articles")
-    return [_article_from_record(record, index) for index, record in enumerate(records, start=1)]
+    return [
+        _article_from_record(record, f"record {index}")
+        for index, record in enumerate(records, start=1)
+    ]
 
 
 def _field(record: dict[str, object], *names: str) -> str:
@@ -225,13 +324,14 @@ def _field(record: dict[str, object], *names: str) -> str:
     return ""
 
 
-def _article_from_record(record: object, index: int) -> ParsedArticle:
+def _article_from_record(record: object, where: str) -> ParsedArticle:
+    """The story in one JSON record; ``where`` names the record in a failure."""
     if not isinstance(record, dict):
-        raise ImportFailure(f"record {index} is not a JSON object")
+        raise ImportFailure(f"{where} is not a JSON object")
     title = _field(record, "title", "headline")
     body_text = _field(record, "text", "body", "content")
     if not title and not body_text:
-        raise ImportFailure(f"record {index} has neither a title nor a text")
+        raise ImportFailure(f"{where} has neither a title nor a text")
     if not title:
         first, _, body_text = body_text.partition("\n")
         title = first.strip()

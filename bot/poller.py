@@ -142,7 +142,7 @@ class FeedPoller:
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """``hooks`` replaces the standard ``feed_hooks`` (tests choose their own).
+        """``hooks`` replaces the standard outbox step (tests choose their own).
 
         ``concurrency`` feeds of the operator's are read at once, and as many of servers'
         own, at most ``SERVER_FEEDS_AT_ONCE`` of one server: a server's slow feeds can
@@ -234,9 +234,10 @@ class FeedPoller:
     async def _standard_hooks(self) -> list[AfterStore]:
         if self._hooks is not None:
             return self._hooks
-        from bot.pipeline import feed_hooks
+        from bot.delivery import delivery_hook
+        from bot.ingest import story_people
 
-        return await feed_hooks(self._conn)
+        return [delivery_hook(find_people=story_people)]
 
     async def poll_feed(
         self, feed: Feed, *, hooks: Sequence[AfterStore] | None = None

@@ -1,4 +1,4 @@
-"""Quotes for stored stories: extract on import, re-extract everything on demand.
+"""Quotes for stored stories: extract as each is stored, re-extract everything on demand.
 
 The speaker index is built from the people directory once and shared by every article in a
 run; building it costs far more than extracting one article's quotes.
@@ -6,19 +6,16 @@ run; building it costs far more than extracting one article's quotes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.articles import article_text
-from bot.ingest import BatchStep
 from bot.quotes import SpeakerIndex, article_year, extract_quotes
-from bot.work_ahead import StoryWords, WorkAhead
-from storage.articles import StoreResult, article_ids, get_article
+from storage.articles import article_ids, get_article
 from storage.db import transaction
 from storage.people import load_directory
-from storage.quotes import ArticleQuotes, NewQuote, replace_article_quotes, replace_quotes
+from storage.quotes import NewQuote, replace_article_quotes
 
 # Articles re-extracted per transaction: small enough to keep the write lock short.
 _REINDEX_BATCH = 200
@@ -54,45 +51,6 @@ async def store_article_quotes(
     """Extract the quotes of one stored article and replace whatever it had; inside the
     caller's transaction. Returns how many quotes were stored."""
     return await replace_article_quotes(conn, article_id, new_quotes(text, index, published_at))
-
-
-async def quote_hook(conn: aiosqlite.Connection) -> BatchStep:
-    """A step for the import pipeline: quotes of each new or edited story, stored with it,
-    a whole batch in a few statements."""
-    return quote_step(await load_speaker_index(conn))
-
-
-@dataclass(frozen=True, slots=True)
-class QuotesOf:
-    """A story's quotes as import works them out; pickles, to run in import workers."""
-
-    index: SpeakerIndex
-
-    def __call__(self, story: StoryWords) -> list[NewQuote]:
-        return new_quotes(story.full_text, self.index, story.published_at)
-
-
-def quote_step(index: SpeakerIndex) -> BatchStep:
-    """``quote_hook`` for a speaker index the caller already built."""
-    quotes = WorkAhead(QuotesOf(index))
-
-    async def store_batch_quotes(
-        conn: aiosqlite.Connection, results: Sequence[StoreResult]
-    ) -> None:
-        await replace_quotes(
-            conn,
-            [
-                ArticleQuotes(
-                    result.article.id,
-                    result.article.date,
-                    quotes.result(result.article),
-                    replaces=not result.created,
-                )
-                for result in results
-            ],
-        )
-
-    return BatchStep(store_batch_quotes, ahead=(quotes,))
 
 
 async def reindex_quotes(conn: aiosqlite.Connection) -> ReindexReport:

@@ -8,10 +8,8 @@ database at the previous version.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import sqlite3
-import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -20,8 +18,6 @@ from importlib import resources
 from pathlib import Path
 
 import aiosqlite
-
-log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -213,8 +209,6 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
 # While a big import writes batch after batch (``bulk_writes``).
 BULK_CACHE_MIB = 64
 BULK_CHECKPOINT_PAGES = 10_000
-# How often the checkpointing thread looks for newly committed pages.
-CHECKPOINT_INTERVAL_SECONDS = 0.1
 
 
 @asynccontextmanager
@@ -224,87 +218,21 @@ async def bulk_writes(
     """Settings for writing many batches in a row, put back afterwards.
 
     Each story inserts into indexes ordered by hash, URL, date and subject, so a batch
-    touches pages all over the file: a bigger page cache keeps them at hand. Copying the
-    write-ahead log into the database (a checkpoint) waits for the disk, a quarter of a
-    second or more at 100k stories; a thread of its own does it (``WalCheckpointer``) so
-    the writer goes on storing meanwhile. Should that thread fall behind, the writer
-    checkpoints itself every 10,000 pages. Neither changes what a crash can lose.
+    touches pages all over the file: a bigger page cache keeps them at hand, and a page
+    several batches change is copied from the write-ahead log into the database once if
+    checkpoints come every 10,000 pages instead of 1,000. Neither changes what a crash
+    can lose. 2,000 stories into a 98,000-story archive: ×1.17 (BENCHMARKS.md, "Import").
     """
     [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
     [(pages,)] = await conn.execute_fetchall("PRAGMA wal_autocheckpoint")
     # PRAGMAs take no bound parameters; every value here is an integer.
     await conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
     await conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-    checkpointer: WalCheckpointer | None = None
     try:
-        checkpointer = WalCheckpointer.start(await _wal_file_of(conn))
         yield
     finally:
-        if checkpointer is not None:
-            checkpointer.stop()
         await conn.execute(f"PRAGMA cache_size = {int(cache)}")
         await conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-
-
-async def _wal_file_of(conn: aiosqlite.Connection) -> Path | None:
-    """The main database's file when it is one in write-ahead-log mode, else None."""
-    [(mode,)] = await conn.execute_fetchall("PRAGMA journal_mode")
-    files = {row[1]: row[2] for row in await conn.execute_fetchall("PRAGMA database_list")}
-    if str(mode).lower() != "wal" or not files.get("main"):
-        return None
-    return Path(files["main"])
-
-
-class WalCheckpointer:
-    """Checkpoints a database's write-ahead log from a thread and connection of its own.
-
-    A passive checkpoint copies what is committed without taking the write lock, so the
-    writer never waits for it. Every ``CHECKPOINT_INTERVAL_SECONDS`` the thread
-    checkpoints what was committed since its last look. When it has copied the whole log
-    before the next batch begins, the log starts over from its beginning; a writer that
-    never pauses leaves it no such moment, and its own checkpoint past
-    ``BULK_CHECKPOINT_PAGES`` bounds the log then.
-    """
-
-    def __init__(self, database: Path) -> None:
-        self._database = database
-        self._stopping = threading.Event()
-        # Not a daemon: a program that ends right after an import lets a checkpoint under
-        # way finish and the log go into the database as the last connection closes.
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint")
-
-    @classmethod
-    def start(cls, database: Path | None) -> WalCheckpointer | None:
-        if database is None:
-            return None
-        checkpointer = cls(database)
-        try:
-            checkpointer._thread.start()
-        except RuntimeError as exc:  # no thread to be had: the writer checkpoints as before
-            log.warning("Checkpoints stay with the writer: %s", exc)
-            return None
-        return checkpointer
-
-    def stop(self) -> None:
-        """Asks the thread to end. A checkpoint under way finishes first, but the import
-        does not wait for the disk: its stories are committed already. What is left in the
-        log goes in with the connection's own checkpoints, as it would without this."""
-        self._stopping.set()
-
-    def _run(self) -> None:
-        try:
-            conn = sqlite3.connect(self._database, isolation_level=None)
-        except sqlite3.Error as exc:
-            log.warning("Checkpoints stay with the writer: cannot open the database (%s)", exc)
-            return
-        try:
-            # With nothing new in the log, a checkpoint returns at once without a write.
-            while not self._stopping.wait(CHECKPOINT_INTERVAL_SECONDS):
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error as exc:
-            log.warning("Checkpoints stay with the writer: %s", exc)
-        finally:
-            conn.close()
 
 
 async def newest_id(conn: aiosqlite.Connection, table: str) -> int:

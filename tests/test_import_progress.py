@@ -4,13 +4,14 @@ extra when its output goes to a file or a pipe."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.bulk_import import IMPORT_BATCH, ImportReport, import_paths
 from bot.cli.articles import ImportProgress
-from bot.ingest import IMPORT_BATCH, import_paths
 from tests.conftest import numbered_stories, write_json_lines
 
 
@@ -19,14 +20,18 @@ async def test_progress_is_told_after_every_batch(db: aiosqlite.Connection, tmp_
     write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     seen: list[tuple[int, int]] = []
 
-    await import_paths(db, [archive], progress=lambda r: seen.append((r.stories, len(r.created))))
+    await import_paths(db, [archive], on_batch=lambda r, _: seen.append((r.stories, r.created)))
     again: list[tuple[int, int]] = []
-    await import_paths(db, [archive], progress=lambda r: again.append((r.stories, len(r.created))))
+    await import_paths(db, [archive], on_batch=lambda r, _: again.append((r.stories, r.created)))
 
     full = 2 * IMPORT_BATCH
     assert seen == [(IMPORT_BATCH, IMPORT_BATCH), (full, full), (full + 5, full + 5)]
     # Stories already stored count as read, not as new.
     assert again == [(IMPORT_BATCH, 0), (full, 0), (full + 5, 0)]
+
+
+def shown_by(progress: ImportProgress) -> Callable[[ImportReport, object], None]:
+    return lambda report, _: progress(report)
 
 
 def read_to_the_end(leader: int) -> bytes:
@@ -53,7 +58,7 @@ async def test_a_terminal_sees_a_running_count_then_a_clean_line(
     try:
         with os.fdopen(follower, "w", encoding="utf-8") as terminal:
             progress = ImportProgress(terminal, every_seconds=0)
-            await import_paths(db, [archive], progress=progress)
+            await import_paths(db, [archive], on_batch=shown_by(progress))
             progress.close()
         shown = read_to_the_end(leader).decode("utf-8")
     finally:
@@ -76,7 +81,7 @@ async def test_a_file_or_pipe_sees_nothing_but_the_summary(
     log = tmp_path / "stderr.txt"
     with log.open("w", encoding="utf-8") as not_a_terminal:
         progress = ImportProgress(not_a_terminal, every_seconds=0)
-        report = await import_paths(db, [archive], progress=progress)
+        report = await import_paths(db, [archive], on_batch=shown_by(progress))
         progress.close()
 
     assert report.stories == 2 * IMPORT_BATCH + 5

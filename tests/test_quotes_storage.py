@@ -11,7 +11,7 @@ import pytest
 import storage.quotes
 from bot.articles import ParsedArticle
 from bot.ingest import ingest_article
-from bot.quote_service import load_speaker_index, quote_hook, reindex_quotes, store_article_quotes
+from bot.quote_service import load_speaker_index, reindex_quotes, store_article_quotes
 from storage.articles import store_article
 from storage.db import load_migrations, open_database, transaction
 from storage.people import ensure_builtin_people
@@ -46,9 +46,8 @@ async def test_quotes_are_stored_with_the_story_and_read_newest_first(
     db: aiosqlite.Connection,
 ) -> None:
     await ensure_builtin_people(db)
-    hook = await quote_hook(db)
     for article in (IMOLA, MONACO):
-        await ingest_article(db, article, [hook])
+        await ingest_article(db, article)
     quotes = await quotes_by_person(db, "charles-leclerc", limit=10)
     assert [q.text for q in quotes] == [
         "This one is for my father",
@@ -64,9 +63,8 @@ async def test_quotes_are_stored_with_the_story_and_read_newest_first(
 
 async def test_search_within_one_persons_quotes(db: aiosqlite.Connection) -> None:
     await ensure_builtin_people(db)
-    hook = await quote_hook(db)
     for article in (IMOLA, MONACO):
-        await ingest_article(db, article, [hook])
+        await ingest_article(db, article)
     found = await quotes_by_person(db, "charles-leclerc", about="tyres")
     assert found == []
     found = await quotes_by_person(db, "charles-leclerc", about="Miami car")
@@ -120,8 +118,7 @@ async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
     # Windows of a few quotes stand in for the tens of thousands of a real archive.
     monkeypatch.setattr(storage.quotes, "_WORD_WINDOWS", (2, 4, None))
     await ensure_builtin_people(db)
-    hook = await quote_hook(db)
-    await ingest_article(db, IMOLA, [hook])
+    await ingest_article(db, IMOLA)
     for n in range(6):
         later = ParsedArticle(
             title=f"Piastri on Imola, part {n}",
@@ -129,7 +126,7 @@ async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
             url=f"https://example.com/piastri-{n}",
             published_at="2024-05-17T10:00:00+00:00",
         )
-        await ingest_article(db, later, [hook])
+        await ingest_article(db, later)
 
     found = await quotes_by_person(db, "charles-leclerc", about="Imola")
 
@@ -174,8 +171,7 @@ async def test_a_speaker_leaving_the_directory_leaves_the_word_search(
     db: aiosqlite.Connection,
 ) -> None:
     await ensure_builtin_people(db)
-    hook = await quote_hook(db)
-    await ingest_article(db, IMOLA, [hook])
+    await ingest_article(db, IMOLA)
     assert await quotes_by_person(db, "charles-leclerc", about="Imola") != []
 
     async with transaction(db):

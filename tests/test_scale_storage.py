@@ -10,7 +10,6 @@ import storage.articles
 from bot.articles import ParsedArticle
 from bot.f1db import read_f1db
 from bot.ingest import ingest_articles
-from bot.mention_service import mention_hook
 from bot.people_service import people_service
 from bot.stories import latest_stories, team_subject, words_subject
 from storage.articles import latest_mentioning, search_articles, store_article, store_articles
@@ -61,7 +60,6 @@ async def test_batch_store_matches_one_by_one_and_skips_repeats(db: aiosqlite.Co
 
 async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.Connection) -> None:
     await ensure_builtin_people(db)
-    hooks = [await mention_hook(db)]
     await ingest_articles(
         db,
         [
@@ -69,7 +67,6 @@ async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.
             story("Hamilton's day", "Lewis Hamilton was second; Verstappen had led.", 9),
             story("Norris on pole", "Lando Norris took pole for McLaren.", 5),
         ],
-        hooks,
     )
 
     about_max = await latest_about(db, "max-verstappen", 5)
@@ -114,7 +111,6 @@ async def test_an_old_driver_is_not_mentioned_by_a_common_word_that_is_his_surna
     await ingest_articles(
         db,
         [story("Race pace", "The pace was strong, said the driver.", 6)],
-        [await mention_hook(db)],
     )
     assert await count_mentions(db, people) == {}
 

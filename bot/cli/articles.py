@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.bulk_import import ImportReport, default_workers, import_paths
 from bot.cli.output import (
     article_json,
     byline,
@@ -18,9 +20,8 @@ from bot.cli.output import (
     workers_argument,
     wrap,
 )
-from bot.ingest import ImportReport, default_workers, import_paths
 from bot.settings import Settings
-from storage.articles import article_stats, latest_articles, search_articles
+from storage.articles import StoreResult, article_stats, latest_articles, search_articles
 from storage.db import DatabaseError, connect
 
 
@@ -74,9 +75,7 @@ class ImportProgress:
             return
         self._last = now
         rate = report.stories / max(now - self._began, 1e-6)
-        line = (
-            f"{report.stories:,} stories read, {len(report.created):,} new ({rate:,.0f} a second)"
-        )
+        line = f"{report.stories:,} stories read, {report.created:,} new ({rate:,.0f} a second)"
         self._stream.write("\r" + line.ljust(self._width))
         self._stream.flush()
         self._width = len(line)
@@ -90,37 +89,45 @@ class ImportProgress:
 
 
 async def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.pipeline import article_hooks
-
     progress = ImportProgress(sys.stderr)
+
+    def on_batch(report: ImportReport, results: Sequence[StoreResult]) -> None:
+        # Titles are printed as each batch is stored: the report holds counts, not stories.
+        if not args.json:
+            changed = [r for r in results if r.created or r.updated]
+            if changed:
+                progress.close()
+            for result in changed:
+                note = "" if result.created else " (updated)"
+                print(f"{'+' if result.created else '~'} {result.article.title}{note}")
+        progress(report)
+
     try:
         async with connect(settings.database) as conn:
-            hooks = await article_hooks(conn)
             workers = default_workers() if args.workers is None else args.workers
-            report = await import_paths(conn, args.paths, hooks, workers=workers, progress=progress)
+            report = await import_paths(conn, args.paths, workers=workers, on_batch=on_batch)
     except DatabaseError as exc:
         return fail(str(exc))
     finally:
         progress.close()
     for name, reason in report.failures:
         print(f"skipped {name}: {reason}", file=sys.stderr)
+    if report.unlisted_failures:
+        print(f"skipped {report.unlisted_failures:,} more, not listed", file=sys.stderr)
     if args.json:
         print_json(
             {
-                "created": [r.article.id for r in report.created],
-                "updated": [r.article.id for r in report.updated],
-                "unchanged": [r.article.id for r in report.unchanged],
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
                 "failed": [{"file": name, "reason": reason} for name, reason in report.failures],
+                "unlisted_failures": report.unlisted_failures,
             }
         )
     else:
-        for result in report.created:
-            print(f"+ {result.article.title}")
-        for result in report.updated:
-            print(f"~ {result.article.title} (updated)")
         print(
-            f"{len(report.created)} new, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} already stored, {len(report.failures)} failed"
+            f"{report.created} new, {report.updated} updated, "
+            f"{report.unchanged} already stored, {report.failed} failed"
         )
     return 0 if report.ok else 1
 

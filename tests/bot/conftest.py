@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from bot.app import PaddockBot, create_bot
+from bot.bulk_import import import_paths
 from bot.emulator import Message
-from bot.ingest import import_paths
-from bot.pipeline import article_hooks
 from bot.settings import Settings
 from storage.db import connect
 from tests.conftest import seed_article
@@ -74,7 +73,7 @@ def write_jsonl(path: Path, *records: dict[str, Any]) -> Path:
 
 async def seeded_database(path: Path, *files: Path) -> Path:
     async with connect(path) as conn:
-        report = await import_paths(conn, list(files), await article_hooks(conn))
+        report = await import_paths(conn, list(files))
     assert report.ok, report.failures
     return path
 

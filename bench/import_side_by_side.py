@@ -1,0 +1,167 @@
+"""``paddock import`` of this tree against another, side by side: speed and peak memory.
+
+    python -m bench.import_side_by_side --before /tmp/before speed --rounds 5
+    python -m bench.import_side_by_side --before /tmp/before memory --sizes 5000,80000
+
+``--before`` is a checkout of another build (e.g. ``git archive <commit> | tar -x -C DIR``);
+both run the same ``paddock import`` command line on the same files, each in a new process,
+so the figures hold whatever either build does inside. The archive files are synthetic
+stories (``bench.corpus``) written as JSON Lines, 1,000 a file: builds before the
+streaming import refused JSON Lines files over 10 MB.
+
+- ``speed``: imports ``--sample`` stories into a fresh copy of an archive of ``--archive``
+  stories, the two builds alternating, the order swapped every round so a busy spell on a
+  shared machine falls on both alike; stories a second over the whole command, start-up
+  included, so lower than ``python -m bench``'s figure, which times the import alone.
+- ``memory``: imports ``--sizes`` stories into an empty database and reports the command's
+  peak resident memory (its largest process: the importing one, not the workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import CorpusWriter, batches, cast_from
+from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
+from bot.mentions import mention_finder
+from storage.db import connect
+from storage.people import load_people
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 2025
+# Stories a file: builds before the streaming import refused JSON Lines over 10 MB.
+FILE_STORIES = 1_000
+# Run in a wrapper process of its own, so the peak is of this command alone.
+_PEAK_OF = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+)
+
+
+async def _writer(database: Path, f1db: Path) -> CorpusWriter:
+    async with connect(database) as conn:
+        await load_people_into(conn, f1db)
+        return CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
+
+
+def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) -> Path:
+    """Stories ``first`` .. ``first + count - 1`` as JSON Lines files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(first, first + count, FILE_STORIES):
+        size = min(FILE_STORIES, first + count - start)
+        with (folder / f"stories-{start:07d}.jsonl").open("w", encoding="utf-8") as out:
+            for item in writer.articles(start, size):
+                story = item.parsed
+                record = {
+                    "title": story.title,
+                    "body": story.body,
+                    "url": story.url,
+                    "author": story.author,
+                    "source": story.source,
+                    "published_at": story.published_at,
+                }
+                out.write(json.dumps(record) + "\n")
+    return folder
+
+
+def run_import(tree: Path, database: Path, archive: Path) -> tuple[float, int]:
+    """Seconds and peak resident KiB of ``paddock import`` from ``tree``."""
+    command = [sys.executable, "-c", _PEAK_OF, sys.executable, "-c"]
+    command += ["import sys; from bot.cli import main; sys.exit(main())"]
+    command += ["--db", str(database), "import", str(archive)]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    began = time.perf_counter()
+    done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - began
+    peak, code = done.stdout.strip().splitlines()[-1].split()
+    if code != "0":
+        raise RuntimeError(f"the import from {tree} failed: {done.stderr[-2000:]}")
+    return seconds, int(peak)
+
+
+async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> None:
+    async with connect(database) as conn:
+        finder = mention_finder(await load_people(conn))
+        async with page_cache(conn, BULK_LOAD_CACHE_MIB):
+            for batch in batches(writer, 0, stories, BULK_BATCH):
+                await bulk_load(conn, batch, finder)
+
+
+def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:
+    archive_db = args.work / f"archive-{args.archive}.db"
+    writer = asyncio.run(_writer(args.work / "people.db", args.f1db))
+    if not archive_db.exists():
+        asyncio.run(_writer(archive_db, args.f1db))
+        asyncio.run(build_archive(archive_db, writer, args.archive))
+    sample = write_archive(writer, args.work / "sample", args.archive, args.sample)
+    rates: dict[str, list[float]] = {name: [] for name in trees}
+    names = list(trees)
+    for round_number in range(args.rounds):
+        for name in names if round_number % 2 == 0 else names[::-1]:
+            trial = args.work / "trial.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{trial}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(archive_db, trial)
+            seconds, _ = run_import(trees[name], trial, sample)
+            rates[name].append(args.sample / seconds)
+            print(f"round {round_number + 1} {name}: {rates[name][-1]:.0f} stories/s", flush=True)
+    first = statistics.median(rates[names[0]])
+    print(f"\n{args.sample:,} stories into {args.archive:,}, whole command (stories/s)")
+    for name in names:
+        median = statistics.median(rates[name])
+        listed = ", ".join(f"{rate:.0f}" for rate in rates[name])
+        print(f"{name:<7} median {median:6.0f}  ×{median / first:.2f}  ({listed})")
+
+
+def memory(args: argparse.Namespace, trees: dict[str, Path]) -> None:
+    writer = asyncio.run(_writer(args.work / "people.db", args.f1db))
+    peaks: dict[tuple[str, int], float] = {}
+    for size in args.sizes:
+        archive = write_archive(writer, args.work / f"memory-{size}", 0, size)
+        for name, tree in trees.items():
+            database = args.work / f"memory-{name}-{size}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            seconds, peak = run_import(tree, database, archive)
+            peaks[name, size] = peak / 1024
+            print(f"{name} {size:,} stories: peak {peak / 1024:.0f} MB in {seconds:.0f} s")
+    print(f"\nPeak resident memory of paddock import (MB); sizes {args.sizes}")
+    for name in trees:
+        row = [peaks[name, size] for size in args.sizes]
+        growth = row[-1] / row[0]
+        print(f"{name:<7} " + "  ".join(f"{mb:7.0f}" for mb in row) + f"  ×{growth:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True, help="the other build's tree")
+    parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/paddock-import-side-by-side"))
+    parser.add_argument("--f1db", type=Path, default=ROOT.parent / "shared" / "data" / "f1db")
+    commands = parser.add_subparsers(dest="command", required=True)
+    timed = commands.add_parser("speed")
+    timed.add_argument("--rounds", type=int, default=5)
+    timed.add_argument("--archive", type=int, default=98_000)
+    timed.add_argument("--sample", type=int, default=4_000)
+    held = commands.add_parser("memory")
+    held.add_argument(
+        "--sizes", type=lambda text: [int(n) for n in text.split(",")], default=[5_000, 80_000]
+    )
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    trees = {"before": args.before.resolve(), "after": args.after.resolve()}
+    (speed if args.command == "speed" else memory)(args, trees)
+
+
+if __name__ == "__main__":
+    main()
