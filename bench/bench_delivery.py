@@ -16,9 +16,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.articles import ParsedArticle
-from bot.delivery import Delivery, DeliveryPacer, DeliveryWorker, delivery_hook
-from bot.ingest import ingest_article
+from bot.delivery.outbox import Delivery, DeliveryPacer, DeliveryWorker, delivery_hook
+from bot.ingest.store import ingest_article
+from bot.news.articles import ParsedArticle
 from storage.db import connect
 from storage.deliveries import delivery_counts
 from storage.guilds import set_news_channel

@@ -36,9 +36,9 @@ from xml.sax.saxutils import escape
 import aiosqlite
 import feedparser
 
-from bot.articles import ParsedArticle
-from bot.poller import FeedPoller
-from bot.safe_fetch import AddressPolicy, SafeFetcher
+from bot.feeds.poller import FeedPoller
+from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
+from bot.news.articles import ParsedArticle
 from storage.articles import store_articles
 from storage.db import open_database, transaction
 from storage.feeds import add_global_feed

@@ -20,11 +20,16 @@ import time
 from pathlib import Path
 
 from bench.corpus import CorpusWriter, cast_from
-from bot.articles import article_text
-from bot.f1db import read_f1db
-from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
+from bot.news.articles import article_text
+from bot.people.directory import (
+    Person,
+    builtin_directory_text,
+    merge_people_lists,
+    parse_builtin_directory,
+)
+from bot.people.f1db import read_f1db
+from bot.people.resolver import PeopleDirectory
 from bot.quotes import SpeakerIndex, article_year, extract_quotes, word_count
-from bot.resolver import PeopleDirectory
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 LONG_WORDS = 700

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.f1db import read_f1db
-from bot.resolver import PeopleDirectory
+from bot.people.f1db import read_f1db
+from bot.people.resolver import PeopleDirectory
 from storage.db import connect
 from storage.people import ensure_builtin_people, load_directory, merge_into_directory
 

@@ -17,8 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.articles import ParsedArticle
-from bot.people import DRIVER, Person
+from bot.news.articles import ParsedArticle
+from bot.people.directory import DRIVER, Person
 
 SOURCES = ("Autosport", "Motorsport.com", "RaceFans", "The Race", "PlanetF1", "Formula1.com")
 CIRCUITS = (

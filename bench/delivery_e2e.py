@@ -36,12 +36,12 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 
 from bot.app import PaddockBot, create_bot
-from bot.articles import ParsedArticle
-from bot.emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
-from bot.ingest import ingest_articles
+from bot.ingest.store import ingest_articles
+from bot.news.articles import ParsedArticle
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 from cogs.autopost import AutoPost
+from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
 from storage.db import connect, transaction
 from storage.deliveries import PlannedDelivery, add_planned_deliveries
 from storage.feeds import add_guild_feed

@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.scale import DRIVERS, LATEST_ABOUT, PARTIALS, QUOTE_ABOUT, QUOTE_PEOPLE, STORY_WORDS
 from bench.timing import Latency, latency, rss_mb
-from bot.emulator import Channel, DiscordEmulator, InteractionHandle, Member
+from emulator import Channel, DiscordEmulator, InteractionHandle, Member
 
 TOKEN = "bench.bot.token"
 READY_WITHIN_SECONDS = 300.0

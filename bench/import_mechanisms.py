@@ -31,10 +31,10 @@ from bench.scale import (
     load_people_into,
     page_cache,
 )
-from bot import bulk_import
-from bot.bulk_import import default_workers, store_batches
-from bot.ingest import story_reader
-from bot.mentions import mention_finder
+from bot.ingest import bulk as bulk_import
+from bot.ingest.bulk import default_workers, store_batches
+from bot.ingest.store import story_reader
+from bot.news.mentions import mention_finder
 from storage.db import connect
 from storage.people import load_people
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bench.corpus import CorpusWriter, batches, cast_from
 from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
-from bot.mentions import mention_finder
+from bot.news.mentions import mention_finder
 from storage.db import connect
 from storage.people import load_people
 

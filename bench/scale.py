@@ -26,21 +26,21 @@ from typing import Any
 import aiosqlite
 from rapidfuzz import fuzz, process
 
+from bench.archive import add_known_quotes
 from bench.corpus import CorpusWriter, SyntheticArticle, batches, cast_from
+from bench.search_baseline import substring_search
 from bench.timing import Latency, sample_async
-from bot.bulk_import import IMPORT_BATCH, default_workers, store_batches
-from bot.f1db import read_f1db
-from bot.ingest import story_reader
-from bot.mentions import MentionFinder, mention_finder
-from bot.people_service import PeopleService, people_service
-from bot.stories import find_stories, latest_stories, team_subject, words_subject
-from storage.archive import add_known_quotes
+from bot.ingest.bulk import IMPORT_BATCH, default_workers, store_batches
+from bot.ingest.store import story_reader
+from bot.news.mentions import MentionFinder, mention_finder
+from bot.news.stories import find_stories, latest_stories, team_subject, words_subject
+from bot.people.f1db import read_f1db
+from bot.people.service import PeopleService, people_service
 from storage.articles import article_stats, search_articles, store_articles
 from storage.db import connect, transaction
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people, merge_into_directory
 from storage.quotes import NewQuote, count_quotes
-from storage.search_baseline import substring_search
 
 PIPELINE_SAMPLE = 2000
 BULK_BATCH = 500

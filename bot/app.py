@@ -15,8 +15,8 @@ import aiosqlite
 import discord
 from discord.ext import commands
 
+from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
 from bot.health import Heartbeat
-from bot.safe_fetch import AddressPolicy, SafeFetcher
 from bot.settings import Settings
 from storage.bot_state import get_state, set_state
 from storage.db import open_database, open_reader
@@ -82,7 +82,7 @@ class PaddockBot(commands.Bot):
         return self._reader or self.db
 
     async def setup_hook(self) -> None:
-        from bot.people_service import people_service
+        from bot.people.service import people_service
 
         if self._db is None:
             self._db = await open_database(self.settings.database)

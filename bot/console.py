@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import PaddockBot, create_bot
-from bot.emulator import Channel, DiscordEmulator, Message, OptionRejected
-from bot.emulator.state import Guild, User
 from bot.settings import DEFAULT_FEEDS, Settings
 from cogs._loopback import point_discord_at, restore_endpoints
+from emulator import Channel, DiscordEmulator, Message, OptionRejected
+from emulator.state import Guild, User
 
 if TYPE_CHECKING:
     from cogs.autopost import AutoPost
@@ -420,7 +420,7 @@ class Console:
 
 async def load_demo_if_empty(settings: Settings, *, ask: Callable[[str], bool]) -> str | None:
     """Offer the bundled demo stories when the database has none; returns what happened."""
-    from bot.bulk_import import import_paths
+    from bot.ingest.bulk import import_paths
     from storage.articles import article_stats
     from storage.db import connect
 

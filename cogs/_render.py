@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.articles import Article
+from bot.news.articles import Article
 
 EMBED_COLOUR = discord.Colour(0xE10600)  # racing red
 TITLE_LIMIT = 256

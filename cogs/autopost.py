@@ -1,7 +1,7 @@
 """Automatic posts: poll the feeds, then deliver the outbox to each server's news channel.
 
-The domain decides what goes where (``bot.poller``, ``bot.delivery``); this cog runs the two
-loops with discord.py's ``tasks`` and turns a delivery into a Discord message.
+The domain decides what goes where (``bot.feeds.poller``, ``bot.delivery.outbox``); this cog
+runs the two loops with discord.py's ``tasks`` and turns a delivery into a Discord message.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
-from bot.delivery import (
+from bot.delivery.outbox import (
     ChannelGoneError,
     Delivery,
     DeliveryWorker,
@@ -23,7 +23,7 @@ from bot.delivery import (
     TransientSendError,
     WorkerReport,
 )
-from bot.poller import FeedPoller, PollRound
+from bot.feeds.poller import FeedPoller, PollRound
 from cogs._render import article_embed
 
 if TYPE_CHECKING:

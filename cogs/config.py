@@ -14,11 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery import catch_up
+from bot.delivery.outbox import catch_up
+from bot.delivery.servers import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
 from bot.errors import UserFacingError
-from bot.feeds import FeedError, add_feed
-from bot.guilds import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
-from bot.teams import TEAMS, resolve_team, suggest_teams
+from bot.feeds.reading import FeedError, add_feed
+from bot.people.teams import TEAMS, resolve_team, suggest_teams
 from cogs._render import EMBED_COLOUR, clip, echo, safe
 from storage.deliveries import (
     GuildDeliveryCounts,

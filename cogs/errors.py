@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.people_service import NoSuchPerson
+from bot.people.service import NoSuchPerson
 from cogs._render import echo, safe
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.articles import Article
 from bot.errors import UserFacingError
-from bot.stories import (
+from bot.news.articles import Article
+from bot.news.stories import (
     MAX_LATEST,
     Subject,
     find_stories,
@@ -19,7 +19,7 @@ from bot.stories import (
     team_subject,
     words_subject,
 )
-from bot.teams import suggest_teams
+from bot.people.teams import suggest_teams
 from cogs._render import (
     FIELD_LIMIT,
     add_link_field,

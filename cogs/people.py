@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.people import Person, describe_rounds, race_seats_by_season
-from bot.people_service import Profile, next_quote, quote_context
+from bot.people.directory import Person, describe_rounds, race_seats_by_season
+from bot.people.service import Profile, next_quote, quote_context
 from cogs._render import (
     EMBED_COLOUR,
     FIELD_LIMIT,

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.f1db import F1dbError, read_f1db
-from bot.people import Person
+from bot.people.directory import Person
+from bot.people.f1db import F1dbError, read_f1db
 
 SEASONS_KEPT = 10
 OUTPUT = Path(__file__).resolve().parents[1] / "bot" / "data" / "f1db_summary.json"

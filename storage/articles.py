@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.articles import Article, ParsedArticle, content_hash, utc_now
+from bot.news.articles import Article, ParsedArticle, content_hash, utc_now
 from storage.db import newest_first, newest_id
 
 _COLUMNS = (

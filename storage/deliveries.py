@@ -9,7 +9,7 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.articles import Article, utc_now
+from bot.news.articles import Article, utc_now
 from storage.articles import get_article
 from storage.db import transaction
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.articles import utc_now
-from bot.urls import host_of
+from bot.news.articles import utc_now
+from bot.news.urls import host_of
 from storage.articles import owner_key
 from storage.db import transaction
 
 if TYPE_CHECKING:
-    from bot.feeds import FeedEntry
+    from bot.feeds.reading import FeedEntry
 
 # Stories of one owner the same-story check holds at once: a few days of every feed.
 _WINDOW_MOST = 20_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.articles import utc_now
-from bot.guilds import FilterKind, GuildConfig, GuildFilter
+from bot.delivery.servers import FilterKind, GuildConfig, GuildFilter
+from bot.news.articles import utc_now
 from storage.db import transaction
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.articles import Article, article_text
-from bot.mentions import MentionFinder, is_person_subject
+from bot.news.articles import Article, article_text
+from bot.news.mentions import MentionFinder, is_person_subject
 from storage.articles import COLUMNS_OF_A, HIDDEN_FROM_VIEWER, article_from_row, owner_key
 from storage.db import transaction
 

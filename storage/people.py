@@ -10,9 +10,8 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.f1db import Race
-from bot.mentions import mention_finder
-from bot.people import (
+from bot.news.mentions import mention_finder
+from bot.people.directory import (
     F1dbSummary,
     Person,
     Stint,
@@ -23,7 +22,8 @@ from bot.people import (
     parse_builtin_parts,
     unite_stints,
 )
-from bot.resolver import PeopleDirectory
+from bot.people.f1db import Race
+from bot.people.resolver import PeopleDirectory
 from storage.db import transaction
 from storage.mentions import index_unscanned, mention_counts
 
@@ -170,7 +170,7 @@ async def merge_into_directory(
     incoming_wins: bool,
     source: str = F1DB_SOURCE,
 ) -> MergeReport:
-    """Add new people and merge known ids (see ``bot.people.merge_people``), in one
+    """Add new people and merge known ids (see ``bot.people.directory.merge_people``), in one
     transaction. A person's roles become what ``source`` says now plus what other sources
     said, so a role the source no longer gives is gone."""
     report = MergeReport()

@@ -7,7 +7,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.articles import ParsedArticle
+from bot.news.articles import ParsedArticle
 from storage.db import open_database
 
 REPO = Path(__file__).resolve().parents[1]

@@ -36,7 +36,8 @@ from typing import Any
 
 import discord
 
-from bot.emulator import (
+from cogs._loopback import point_discord_at, restore_endpoints
+from emulator import (
     Channel,
     DiscordEmulator,
     Guild,
@@ -47,8 +48,7 @@ from bot.emulator import (
     RateLimitConfig,
     Role,
 )
-from bot.emulator.interactions import UserLike
-from cogs._loopback import point_discord_at, restore_endpoints
+from emulator.interactions import UserLike
 from tests.conftest import openapi_spec
 
 TOKEN = "emulated.bot.token"

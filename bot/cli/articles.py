@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.bulk_import import ImportReport, default_workers, import_paths
 from bot.cli.output import (
     article_json,
     byline,
@@ -20,6 +19,7 @@ from bot.cli.output import (
     workers_argument,
     wrap,
 )
+from bot.ingest.bulk import ImportReport, default_workers, import_paths
 from bot.settings import Settings
 from storage.articles import StoreResult, article_stats, latest_articles, search_articles
 from storage.db import DatabaseError, connect

@@ -6,11 +6,11 @@ import argparse
 from typing import Any
 
 from bot.cli.output import fail, print_json, short_date
-from bot.feeds import FeedError, add_feed
-from bot.poller import FeedReport, open_poller
-from bot.safe_fetch import AddressPolicy, SafeFetcher
+from bot.feeds.poller import FeedReport, open_poller
+from bot.feeds.reading import FeedError, add_feed
+from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
+from bot.news.urls import canonical_url
 from bot.settings import Settings
-from bot.urls import canonical_url
 from storage.db import DatabaseError, connect
 from storage.feeds import Feed, active_feeds, remove_global_feed, seed_global_feeds
 

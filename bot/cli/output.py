@@ -9,7 +9,7 @@ import sys
 import textwrap
 from typing import Any
 
-from bot.articles import Article
+from bot.news.articles import Article
 
 
 def _whole_number(value: str, low: int, high: int, choice: str) -> int:

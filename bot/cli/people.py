@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.output import fail, print_json
-from bot.f1db import F1dbError, read_f1db
-from bot.people import DRIVER, Person
-from bot.resolver import PeopleDirectory, Resolution
+from bot.people.directory import DRIVER, Person
+from bot.people.f1db import F1dbError, read_f1db
+from bot.people.resolver import PeopleDirectory, Resolution
 from bot.settings import Settings
 from storage.db import DatabaseError, connect
 from storage.people import (

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.output import count_argument, fail, print_json, short_date, wrap
-from bot.importing import ImportFailure, read_article_file
-from bot.quote_service import load_speaker_index, reindex_quotes
+from bot.ingest.files import ImportFailure, read_article_file
 from bot.quotes import Quote, SpeakerIndex, article_year, extract_quotes
+from bot.quotes.stored import load_speaker_index, reindex_quotes
 from bot.settings import Settings
 from storage.db import DatabaseError, connect
 from storage.people import load_directory

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from bot.people import DRIVER, TEST_DRIVER, Person, fold, normalise_name
+from bot.people.directory import DRIVER, TEST_DRIVER, Person, fold, normalise_name
 from bot.quotes.lexicon import (
     BOSS_HEADS,
     DRIVER_HEADS,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
-from bot.people import builtin_summary
+from bot.people.directory import builtin_summary
 
 
 def _load(name: str) -> dict:

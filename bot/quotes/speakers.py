@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from bot.people import Person, normalise_name
-from bot.places import VENUES
+from bot.people.directory import Person, normalise_name
+from bot.people.places import VENUES
 from bot.quotes.descriptors import Descriptors
 from bot.quotes.lexicon import (
     NAME_PARTICLES,

@@ -25,12 +25,17 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from bot.f1db import read_f1db
-from bot.people import Person, builtin_directory_text, merge_people_lists, parse_builtin_directory
+from bot.people.directory import (
+    Person,
+    builtin_directory_text,
+    merge_people_lists,
+    parse_builtin_directory,
+)
+from bot.people.f1db import read_f1db
+from bot.people.resolver import PeopleDirectory
 from bot.quotes.article import Decision, extract_quotes
 from bot.quotes.ranker import WEIGHTS_FILE, Features, Ranker, fit
 from bot.quotes.speakers import SpeakerIndex
-from bot.resolver import PeopleDirectory
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SHIPPED = Path(__file__).resolve().parent / WEIGHTS_FILE

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.emulator import CallbackType
+from emulator import CallbackType
 from tests.discord_harness import DiscordHarness, running_bot
 from tests.emulator.canary_bot import CanaryBot
 

@@ -7,7 +7,7 @@ import asyncio
 import discord
 import pytest
 
-from bot.emulator import RateLimitConfig
+from emulator import RateLimitConfig
 from tests.discord_harness import DiscordHarness, running_bot
 from tests.emulator.canary_bot import CanaryBot
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.emulator import DiscordEmulator
+from emulator import DiscordEmulator
 from tests.conftest import openapi_spec, shared
 
 

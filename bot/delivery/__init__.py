@@ -1,0 +1,1 @@
+"""Automatic posts: which servers get a story, and sending it exactly once."""

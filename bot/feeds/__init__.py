@@ -1,0 +1,1 @@
+"""News feeds: fetching safely, reading RSS and Atom, polling, and telling copies apart."""

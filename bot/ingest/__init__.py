@@ -1,0 +1,1 @@
+"""Storing stories: the one write path, reading article files, and bulk imports."""

@@ -1,0 +1,1 @@
+"""Stories: what a story is, finding the newest and the best match, the names in it."""
