@@ -157,6 +157,7 @@ def _read_stints(
         # A driver may race for one team in two entries (a works and a private car): one
         # stint with the rounds of both.
         rounds: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        classified = _classified_drivers(folder / "driver-standings.yml", problems)
         for entrant in entrants:
             if not isinstance(entrant, dict):
                 continue
@@ -165,8 +166,13 @@ def _read_stints(
             for driver in entrant.get("drivers") or ():
                 if not isinstance(driver, dict) or not driver.get("driverId"):
                     continue
-                role = TEST_DRIVER if driver.get("testDriver") else DRIVER
                 text = _text(driver.get("rounds")).replace(" ", "")
+                # An entry marked as a test driver's, with rounds, by a driver the season's
+                # standings classify is a substitute who raced those rounds (Bearman for
+                # Ferrari in 2024's second round).
+                raced_as_stand_in = bool(text) and driver["driverId"] in classified
+                tested = driver.get("testDriver") and not raced_as_stand_in
+                role = TEST_DRIVER if tested else DRIVER
                 if text and not _ROUNDS.fullmatch(text):
                     problems.append(f"{path}: rounds {text!r} of {driver['driverId']} unreadable")
                     text = ""
@@ -176,6 +182,18 @@ def _read_stints(
         for (driver_id, role, team), raced in rounds.items():
             stints[driver_id].add(Stint(season, role, team, _rounds_text(raced)))
     return stints, last_round
+
+
+def _classified_drivers(path: Path, problems: list[str]) -> frozenset[str]:
+    """The drivers a season's standings list: everyone who started a race that season."""
+    if not path.is_file():
+        return frozenset()
+    standings = _load(path, problems)
+    if not isinstance(standings, list):
+        return frozenset()
+    return frozenset(
+        str(row["driverId"]) for row in standings if isinstance(row, dict) and row.get("driverId")
+    )
 
 
 def _rounds_text(rounds: set[int]) -> str:

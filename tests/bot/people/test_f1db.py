@@ -38,6 +38,21 @@ def test_a_mid_season_move_keeps_both_teams_with_their_rounds(f1db: F1dbData) ->
     assert describe_rounds("1-2,4-7") == "rounds 1–2, 4–7"
 
 
+def test_a_substitute_who_raced_is_a_driver_for_those_rounds(f1db: F1dbData) -> None:
+    # F1DB marks these entries as a test driver's; the season's standings show they raced.
+    def seats(person_id: str) -> dict[tuple[int, str], str]:
+        person = next(p for p in f1db.people if p.id == person_id)
+        return {(s.season, s.team): s.rounds for s in person.roles if s.role == "driver"}
+
+    assert seats("franco-colapinto")[(2024, "Williams")] == "16-24"
+    bearman = seats("oliver-bearman")
+    assert bearman[(2024, "Ferrari")] == "2" and bearman[(2024, "Haas")] == "17,21"
+    assert seats("jack-doohan")[(2024, "Alpine")] == "24"
+    # A test driver with no race that season stays one.
+    doohan = next(p for p in f1db.people if p.id == "jack-doohan")
+    assert any(s.season == 2023 and s.role == "test driver" for s in doohan.roles)
+
+
 def test_champions_come_from_final_standings_of_finished_seasons_only(f1db: F1dbData) -> None:
     assert f1db.champions[2025] == "lando-norris"
     assert f1db.champions[2024] == "max-verstappen"
