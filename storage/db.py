@@ -76,7 +76,7 @@ async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
                 continue
             for statement in _split_statements(migration.sql):
                 await conn.execute(statement)
-            broken = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
             if broken:
                 raise DatabaseError(
                     f"migration {migration.name} left {len(broken)} rows pointing nowhere"
