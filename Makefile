@@ -1,5 +1,5 @@
 # Two entry points: `make run` (the bot, or the offline console without a token) and
-# `make test` (lint + the whole suite). Both create or refresh .venv themselves.
+# `make test` (lint, type check, the whole suite). Both create or refresh .venv themselves.
 VENV ?= .venv
 BIN := $(VENV)/bin
 # .venv is built on the system's own Python when it is 3.11 or newer and can make a venv,
@@ -27,10 +27,13 @@ $(BIN)/paddock: pyproject.toml requirements.lock $(VENV)/interpreter
 run: $(BIN)/paddock
 	$(BIN)/paddock run --console-without-token
 
+# The suite runs on two workers (the machines it runs on have two cores); every test keeps
+# to its own tmp_path and ports, so any two can run side by side.
 test: $(BIN)/paddock
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/mypy
+	$(BIN)/pytest -q -n 2
 
 format: $(BIN)/paddock
 	$(BIN)/ruff format .

@@ -107,7 +107,7 @@ def main() -> None:
     texts = load_texts()
     if not texts:
         raise SystemExit(f"no articles found under {SHARED / 'corpus'}")
-    sets = {
+    sets: dict[str, list[tuple[str, int | None]]] = {
         "corpus": [(text, None) for text in texts],
         f"long (>= {LONG_WORDS} words)": [(text, None) for text in long_texts(texts)],
         "synthetic": synthetic_texts(people),

@@ -12,6 +12,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.people.f1db import read_f1db
@@ -57,7 +58,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p99
 
 
-def _time(call, inputs: tuple[str, ...], rounds: int) -> list[float]:
+def _time(call: Callable[[str], object], inputs: tuple[str, ...], rounds: int) -> list[float]:
     samples: list[float] = []
     for _ in range(rounds):
         for text in inputs:

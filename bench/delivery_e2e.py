@@ -101,9 +101,7 @@ class FeedSite:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = self._runner.addresses[0][1]
         self.base = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:

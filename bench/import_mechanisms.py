@@ -65,7 +65,8 @@ async def trial(database: Path, variant: str, back_dated: bool) -> float:
     if variant == "no-lookahead":
         bulk_import.LOOKAHEAD_BATCHES = 0
     if variant == "no-bulk-cache":
-        bulk_import.bulk_writes = _as_it_is  # type: ignore[assignment]
+        # Swaps the name the import module calls; bulk.py imports it rather than exporting it.
+        vars(bulk_import)["bulk_writes"] = _as_it_is
     async with connect(database) as conn:
         writer = CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
         reader = await story_reader(conn)

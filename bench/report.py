@@ -57,6 +57,14 @@ def _ratio(first: float, last: float) -> str:
     return "–" if not first else f"×{last / first:.1f}"
 
 
+def _service_latency(command: str) -> Callable[[Tier], Latency | None]:
+    return lambda tier: tier.service.get(command)
+
+
+def _end_to_end_latency(command: str) -> Callable[[Tier], Latency | None]:
+    return lambda tier: tier.e2e.get(command)
+
+
 def scale_table(tiers: Sequence[Tier]) -> str:
     """One row per figure, one column per archive size, the growth first → last, the target."""
     sizes = [f"{t.size // 1000}k" for t in tiers]
@@ -98,13 +106,13 @@ def scale_table(tiers: Sequence[Tier]) -> str:
         target = TARGETS["autocomplete" if command == "autocomplete" else "service"]
         latencies(
             f"/{command}, service layer p50 / p99 (ms)",
-            lambda t, c=command: t.service.get(c),
+            _service_latency(command),
             target,
         )
     for command in COMMANDS:
         latencies(
             f"/{command}, end to end p50 / p99 (ms)",
-            lambda t, c=command: t.e2e.get(c),
+            _end_to_end_latency(command),
             TARGETS["e2e"],
         )
     number("Bot resident memory (MB)", lambda t: t.bot_rss_mb, target=TARGETS["rss"])

@@ -82,7 +82,7 @@ class Reply:
 
 
 def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for row in components:
         for item in row.get("components", []):
             if item.get("type") == 2:

@@ -91,8 +91,9 @@ def profile_embed(person: Person, profile: Profile) -> discord.Embed:
         embed.add_field(name="Number", value=f"#{number}{permanent}")
     if person.code:
         embed.add_field(name="Code", value=person.code)
-    if person.nationality or person.country:
-        embed.add_field(name="Nationality", value=clip(person.nationality or person.country, 256))
+    nationality = person.nationality or person.country
+    if nationality:
+        embed.add_field(name="Nationality", value=clip(nationality, 256))
     if person.date_of_birth:
         embed.add_field(name="Born", value=person.date_of_birth.isoformat())
     if profile.titles:

@@ -122,7 +122,14 @@ class Gateway:
                     await ws.send_str(ack)
             else:
                 await ws.send_str(ack)
-        elif op == Op.IDENTIFY:
+            return None
+        if op not in (Op.IDENTIFY, Op.RESUME, Op.REQUEST_GUILD_MEMBERS):
+            return None
+        if not isinstance(data, dict):
+            # Discord's answer to a payload it cannot read.
+            await ws.close(code=4002, message=b"Error while decoding payload.")
+            return None
+        if op == Op.IDENTIFY:
             if self.token is not None and data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return None

@@ -107,7 +107,8 @@ class InteractionHandle:
         """The accepted callback body (``{"type": ..., "data": ...}``), once it arrived."""
         for response in self.responses:
             if response.kind == "callback":
-                return response.body
+                body: JSON = response.body  # the route accepts only a JSON object
+                return body
         return None
 
     @property
@@ -140,7 +141,8 @@ class InteractionHandle:
         callback = self.callback
         if callback is None or callback["type"] != CallbackType.MODAL:
             return None
-        return callback["data"]
+        modal: JSON = callback["data"]
+        return modal
 
     @property
     def original(self) -> Message | None:

@@ -508,7 +508,9 @@ class RestApi:
         raw = request.match_info.get("message_id", "@original")
         message_id = handle.original_message_id if raw == "@original" else _snowflake(raw)
         allowed = {handle.original_message_id, *handle.followup_ids}
-        message = self.state.messages.get(message_id) if message_id in allowed else None
+        message: Message | None = None
+        if message_id is not None and message_id in allowed:
+            message = self.state.messages.get(message_id)
         if message is None or message.deleted:
             raise _fail(404, r.UNKNOWN_MESSAGE)
         return message

@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.typedefs import Handler
 
 from emulator.faults import FaultInjector
 from emulator.gateway import Gateway
@@ -144,7 +145,7 @@ class DiscordEmulator:
     # --- the request pipeline -----------------------------------------------------------------
 
     @web.middleware
-    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         route = request.match_info.route
         if route.name == _GATEWAY:
             return await handler(request)
@@ -179,7 +180,7 @@ class DiscordEmulator:
         return response
 
     async def _answer(
-        self, request: web.Request, handler: Any, recorded: RecordedRequest
+        self, request: web.Request, handler: Handler, recorded: RecordedRequest
     ) -> web.StreamResponse:
         try:
             recorded.body, recorded.files = await _read_body(request)

@@ -751,7 +751,7 @@ class EmulatorState:
                 role = guild.roles.get(int(match.group(1)))
                 pinged = "roles" in parse or (role is not None and role.id in listed_roles)
                 allowed_role = role is not None and (role.mentionable or can_mention_everyone)
-                if pinged and allowed_role and role.id not in roles:
+                if role is not None and pinged and allowed_role and role.id not in roles:
                     roles.append(role.id)
 
         everyone = (

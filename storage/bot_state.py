@@ -34,13 +34,13 @@ async def read_state_only(path: Path, key: str) -> str | None:
         async with aiosqlite.connect(uri, uri=True) as conn:
             await conn.execute("PRAGMA busy_timeout = 5000")
             try:
-                rows = await conn.execute_fetchall(
-                    "SELECT value FROM bot_state WHERE key = ?", (key,)
-                )
+                row = await (
+                    await conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,))
+                ).fetchone()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
                     return None
                 raise
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot read the database {path}: {exc}") from exc
-    return str(rows[0][0]) if rows else None
+    return str(row[0]) if row is not None else None

@@ -76,7 +76,7 @@ async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
                 continue
             for statement in _split_statements(migration.sql):
                 await conn.execute(statement)
-            broken = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
             if broken:
                 raise DatabaseError(
                     f"migration {migration.name} left {len(broken)} rows pointing nowhere"
@@ -121,6 +121,26 @@ async def _check_writable(conn: aiosqlite.Connection, target: str) -> None:
         await conn.rollback()
 
 
+BUSY_TIMEOUT_MS = 5000
+
+
+async def _use_write_ahead_log(conn: aiosqlite.Connection) -> None:
+    """Switch the file to WAL mode (a no-op once it is). While another process starting at
+    the same moment switches a new file, SQLite answers "locked" at once instead of
+    waiting (its busy handler is skipped there to rule out a deadlock), so the switch is
+    tried again for as long as any other lock would be waited for."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or loop.time() >= give_up:
+                raise
+        await asyncio.sleep(0.02)
+
+
 async def open_database(path: str | Path, *, writable: bool = False) -> aiosqlite.Connection:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date;
     ``writable`` also makes sure it can be written, as the bot and the console need."""
@@ -135,9 +155,9 @@ async def open_database(path: str | Path, *, writable: bool = False) -> aiosqlit
         raise DatabaseError(f"cannot open the database {target}: {exc}") from exc
     conn.row_factory = aiosqlite.Row
     try:
-        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _use_write_ahead_log(conn)
         await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA busy_timeout = 5000")
         await _apply_migrations(conn, target)
         if writable:
             await _check_writable(conn, target)
@@ -161,7 +181,7 @@ async def open_reader(path: str | Path) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     try:
         await conn.execute("PRAGMA query_only = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except BaseException:
         await conn.close()
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -226,6 +227,30 @@ _CLAIMABLE = (
 )
 
 
+def _due(
+    row: sqlite3.Row,
+    kind: DeliveryKind,
+    article: Article | None,
+    *,
+    interrupted: bool = False,
+    attempted_at: str | None = None,
+) -> DueDelivery:
+    """A row of ``_CLAIMABLE`` as the worker takes it."""
+    return DueDelivery(
+        id=row[0],
+        kind=kind,
+        article_id=row[2],
+        guild_id=row[3],
+        channel_id=row[4],
+        message_id=row[5],
+        attempts=row[6],
+        ping_role_id=row[7],
+        interrupted=interrupted,
+        attempted_at=attempted_at,
+        article=article,
+    )
+
+
 async def claim_next(
     conn: aiosqlite.Connection, channel_id: int, *, owner: str, now: str, lease_until: str
 ) -> DueDelivery | None:
@@ -251,13 +276,12 @@ async def claim_next(
                 (owner, lease_until, now, head[0]),
             )
             interrupted = head[1] == "sending"
-            return DueDelivery(
-                head[0],
+            return _due(
+                head,
                 "send",
-                *head[2:8],
+                await get_article(conn, head[2]),
                 interrupted=interrupted,
                 attempted_at=head[8] if interrupted else None,
-                article=await get_article(conn, head[2]),
             )
         async with conn.execute(
             _CLAIMABLE + "d.status = 'sent' AND d.edit_pending = 1 "
@@ -271,7 +295,7 @@ async def claim_next(
             "UPDATE deliveries SET claimed_by = ?, next_attempt_at = ? WHERE id = ?",
             (owner, lease_until, edit[0]),
         )
-        return DueDelivery(edit[0], "edit", *edit[2:8], article=await get_article(conn, edit[2]))
+        return _due(edit, "edit", await get_article(conn, edit[2]))
 
 
 async def release_claim(conn: aiosqlite.Connection, delivery_id: int, owner: str) -> None:

@@ -71,7 +71,7 @@ async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> 
             "WHERE a.id > ? AND (s.version IS NULL OR s.version != ?) ORDER BY a.id LIMIT ?",
             (after, finder.version, _SCAN_BATCH),
         ) as cursor:
-            rows = await cursor.fetchall()
+            rows = list(await cursor.fetchall())
         if not rows:
             return scanned
         found = [

@@ -11,7 +11,8 @@ import asyncio
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import DatabaseError
@@ -24,6 +25,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.people",
     "bot.cli.quotes",
 )
+
+# What each subcommand's ``handler`` default is.
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return asyncio.run(args.handler(args, settings))
+        handler: Handler = args.handler
+        return asyncio.run(handler(args, settings))
     except DatabaseError as exc:
         # A corrupt, unwritable or newer database: one line saying which, not a traceback.
         print(f"paddock: {exc}", file=sys.stderr)

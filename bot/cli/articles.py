@@ -25,7 +25,7 @@ from storage.articles import StoreResult, article_stats, latest_articles, search
 from storage.db import DatabaseError, connect
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = subparsers.add_parser(
         "import", help="import article files or folders (text, HTML, JSON, JSON Lines)"
     )

@@ -19,7 +19,7 @@ NO_TOKEN = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = subparsers.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
     run.add_argument(
         "--console-without-token",

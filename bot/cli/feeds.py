@@ -15,7 +15,7 @@ from storage.db import DatabaseError, connect
 from storage.feeds import Feed, active_feeds, remove_global_feed, seed_global_feeds
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     feeds = subparsers.add_parser("feeds", help="list, add, remove and poll news feeds")
     actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
 

@@ -15,7 +15,7 @@ from storage.bot_state import read_state_only
 from storage.db import DatabaseError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     health = subparsers.add_parser(
         "health", help="exit 0 if the running bot is healthy, else 1 with the reason"
     )

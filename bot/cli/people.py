@@ -22,7 +22,7 @@ from storage.people import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     resolve = subparsers.add_parser(
         "resolve", help="find the people a name, nickname, code or car number means"
     )

@@ -17,7 +17,7 @@ from storage.people import load_directory
 from storage.quotes import quotes_by_person
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     quotes = subparsers.add_parser(
         "quotes", help="show the quotes in article files, or re-extract stored stories"
     )

@@ -207,9 +207,9 @@ class FeedPoller:
                 return await self._read(feed)
 
         tasks = [asyncio.ensure_future(limited(feed)) for feed in feeds]
-        reports: dict[asyncio.Future[FeedReport | _Read], FeedReport] = {}
+        reports: dict[asyncio.Task[FeedReport | _Read], FeedReport] = {}
 
-        async def store(done: set[asyncio.Future[FeedReport | _Read]]) -> None:
+        async def store(done: set[asyncio.Task[FeedReport | _Read]]) -> None:
             outcomes = {task: task.result() for task in tasks if task in done}
             reads = [(task, o) for task, o in outcomes.items() if isinstance(o, _Read)]
             stored = await self._store_reads([read for _, read in reads], hooks)

@@ -20,7 +20,7 @@ import os
 import sys
 import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -152,7 +152,7 @@ async def store_batches(
     batches: Iterator[list[ParsedArticle]],
     reader: StoryReader,
     workers: int,
-) -> AsyncIterator[list[StoreResult]]:
+) -> AsyncGenerator[list[StoreResult], None]:
     """Each batch stored in turn. With more than one batch, the connection is set for
     bulk writes (``storage.db.bulk_writes``) meanwhile, and with ``workers`` the findings
     and content hashes come from worker processes."""
@@ -178,7 +178,7 @@ async def _stored_with_workers(
     coming: Iterator[list[ParsedArticle]],
     reader: StoryReader,
     workers: int,
-) -> AsyncIterator[list[StoreResult]]:
+) -> AsyncGenerator[list[StoreResult], None]:
     """Each batch stored in turn, its findings and content hashes from the workers."""
     pool = _pool(reader, workers)
     broken = False

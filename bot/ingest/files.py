@@ -257,12 +257,15 @@ def _parse_plain(text: str) -> ParsedArticle:
 
 def _parse_html(text: str) -> ParsedArticle:
     import trafilatura
+    from trafilatura.settings import Document
 
     document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
-    if document is None or not (document.text or "").strip():
+    # Without as_dict it returns a Document (its type also allows the as_dict form).
+    if not isinstance(document, Document) or not (document.text or "").strip():
         raise ImportFailure("no article text could be found in the HTML page")
+    main_text = document.text or ""
     title = (document.title or "").strip()
-    lines = [ln.strip() for ln in document.text.split("\n") if ln.strip()]
+    lines = [ln.strip() for ln in main_text.split("\n") if ln.strip()]
     if lines and title and lines[0] == title:
         lines = lines[1:]
     if not title:

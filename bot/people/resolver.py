@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -251,7 +251,7 @@ class PeopleDirectory:
     def __len__(self) -> int:
         return len(self._people)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Person]:
         return iter(self._people.values())
 
     def get(self, person_id: str) -> Person | None:

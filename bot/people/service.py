@@ -85,7 +85,8 @@ class PeopleService:
         resolution = self.directory.resolve(text, limit=limit)
         if resolution.matches:
             return [m.person for m in resolution.matches]
-        return [self.directory.get(pid) for _, pid in self.directory.autocomplete(text, limit)]
+        found = (self.directory.get(pid) for _, pid in self.directory.autocomplete(text, limit))
+        return [person for person in found if person is not None]
 
     def search_phrases(self, person: Person) -> tuple[str, ...]:
         """How stories name the person: full name, plus the surname when it is theirs alone."""

@@ -311,10 +311,10 @@ class _Article:
         if quote.endswith((",", "!", "?")):
             # '"...," Russell reviewed.': after a quotation that stops on a comma, a name and
             # one verb make a cue whatever the verb ("reviewed", "shrugged").
-            verb = OPEN_CLASS_CUE.fullmatch(frame, begin, stop)
-            if verb is not None:
+            open_verb = OPEN_CLASS_CUE.fullmatch(frame, begin, stop)
+            if open_verb is not None:
                 agent = self._agent_at(para, begin)
-                if agent is not None and agent.end == verb.start(1) and not agent.possessive:
+                if agent is not None and agent.end == open_verb.start(1) and not agent.possessive:
                     return self._resolve(para, agent, quote), frame[begin:stop].strip()
         return None
 

@@ -11,29 +11,37 @@ import json
 import re
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any, TypeAlias
 
 from bot.people.directory import builtin_summary
 
 
-def _load(name: str) -> dict:
-    return json.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files(__package__).joinpath(name).read_text("utf-8")
+    )
+    return data
 
 
 _WORDS = _load("words.json")
+
+
+# A prefix tree of words by letter; the empty key marks where a word ends.
+_Trie: TypeAlias = dict[str, "_Trie"]
 
 
 def alternation(words: Iterable[str]) -> str:
     """A regex alternative for any of ``words``, factored by shared prefixes: the regex
     engine tries alternatives one by one, so "s(?:aid|ays)" is far cheaper than
     "said|says", and a pattern whose branches open with letters lets it skip to them."""
-    tree: dict[str, dict] = {}
+    tree: _Trie = {}
     for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: _Trie) -> str:
         branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
         if not branches:
             return ""

@@ -320,10 +320,11 @@ class SpeakerIndex:
                 return 2, (False, " ".join(keys[i : i + 2]), ("person", (person_id,)), False, None)
         for length in range(min(3, count - i), 1, -1):
             key = " ".join(keys[i : i + length])
-            if self._lookup(key, length, era) is not None:
+            meaning = self._lookup(key, length, era)
+            if meaning is not None:
                 after = i + length
                 suffix = after < count and keys[after] in _SENIOR
-                if not suffix or self._lookup(key, length, era)[0] != "person":
+                if not suffix or meaning[0] != "person":
                     return None
                 return self._news_plan(words[i : after + 1], keys[i : after + 1], (), False)
         particles = 0

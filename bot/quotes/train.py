@@ -24,6 +24,7 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from bot.people.directory import (
     Person,
@@ -42,26 +43,31 @@ SHIPPED = Path(__file__).resolve().parent / WEIGHTS_FILE
 ROUNDS = 2
 
 
+# A gold corpus article as its JSON file has it: "id", "text", "quotes", ...
+GoldArticle = dict[str, Any]
+
+
 def held_out(article_id: str, part_ids: list[str]) -> bool:
     """Whether a dev2 article is in the untouched third: every third of its part by id."""
     return sorted(part_ids).index(article_id) % 3 == 2
 
 
-def corpus_split(shared: Path) -> tuple[list[dict], list[dict]]:
+def corpus_split(shared: Path) -> tuple[list[GoldArticle], list[GoldArticle]]:
     """The tune and held-out articles (gold dicts with "text" and "quotes")."""
     corpus = shared / "corpus"
     tune = [_load(path) for path in sorted((corpus / "dev").glob("*.json"))]
     tune += [_load(path) for path in sorted((corpus / "seed").glob("*.json"))]
     dev2 = [_load(path) for path in sorted((corpus / "dev2").glob("*.json"))]
-    held = []
+    held: list[GoldArticle] = []
     for article in dev2:
         part = [a["id"] for a in dev2 if a["id"][0] == article["id"][0]]
         (held if held_out(article["id"], part) else tune).append(article)
     return tune, held
 
 
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8"))
+def _load(path: Path) -> GoldArticle:
+    article: GoldArticle = json.loads(path.read_text("utf-8"))
+    return article
 
 
 def scoring_rules(shared: Path) -> ModuleType:
@@ -82,7 +88,7 @@ def load_people(shared: Path) -> list[Person]:
 
 
 def decisions(
-    articles: list[dict], index: SpeakerIndex, ranker: Ranker, scoring: ModuleType
+    articles: list[GoldArticle], index: SpeakerIndex, ranker: Ranker, scoring: ModuleType
 ) -> list[list[tuple[Features, int]]]:
     """Every ranked decision in ``articles``: its candidates, the gold speaker labelled 1."""
     found: list[list[tuple[Features, int]]] = []

@@ -116,7 +116,9 @@ def test_each_unhealthy_state_gives_its_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], state: dict[str, Any], expected: str
 ) -> None:
     # Times are set when the test runs (numbers are minutes ago), not when it is collected.
-    fields = {k: minutes_ago(v) if isinstance(v, int) else v for k, v in state.items()}
+    fields: dict[str, Any] = {
+        k: minutes_ago(v) if isinstance(v, int) else v for k, v in state.items()
+    }
     code, out = health(capsys, database_with(tmp_path, heartbeat(**fields)))
     assert code == 1
     assert out == expected

@@ -31,7 +31,7 @@ def answers(harness: DiscordHarness) -> list[str]:
 
 
 def options_of(command: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for option in command.get("options") or []:
         found += options_of(option) if option["type"] in (1, 2) else [option]
     return found

@@ -45,8 +45,9 @@ async def test_sigterm_closes_the_running_bot_cleanly(tmp_path: Path) -> None:
     assert code == 0
     assert not emulator.unhandled
     # The database was closed with the bot: it opens again and holds the synced state.
-    async with connect(database) as conn, conn.execute("SELECT count(*) FROM bot_state") as cur:
-        assert (await cur.fetchone())[0] >= 1
+    async with connect(database) as conn:
+        [(facts,)] = await conn.execute_fetchall("SELECT count(*) FROM bot_state")
+    assert facts >= 1
 
 
 def newer_database(path: Path) -> Path:

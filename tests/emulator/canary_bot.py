@@ -18,12 +18,14 @@ DRIVERS = [
 
 class ConfirmView(discord.ui.View):
     @discord.ui.button(label="Confirm", custom_id="confirm", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]
+    ) -> None:
         await interaction.response.edit_message(content="Confirmed", view=None)
 
 
 class TipModal(discord.ui.Modal, title="Send a tip"):
-    tip: discord.ui.TextInput = discord.ui.TextInput(label="Tip", custom_id="tip")
+    tip: discord.ui.TextInput[TipModal] = discord.ui.TextInput(label="Tip", custom_id="tip")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"Thanks for: {self.tip.value}", ephemeral=True)

@@ -42,14 +42,14 @@ async def test_slash_command_in_a_dm_carries_a_user_not_a_member() -> None:
 
 
 async def test_client_resumes_after_a_reconnect_request() -> None:
-    async with running_bot(CanaryBot()) as harness:
-        assert harness.client is not None
+    bot = CanaryBot()
+    async with running_bot(bot) as harness:
         resumed = asyncio.Event()
 
         async def on_resumed() -> None:
             resumed.set()
 
-        harness.client.add_listener(on_resumed)
+        bot.add_listener(on_resumed)
         await harness.emulator.gateway.request_reconnect(0)
         async with asyncio.timeout(5):
             await resumed.wait()

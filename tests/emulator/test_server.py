@@ -64,3 +64,16 @@ async def test_injected_429_has_what_discord_py_needs(emulator: DiscordEmulator)
         async with http.get(f"{emulator.base_url}/users/@me") as r:
             assert r.status == 200
     assert [r.fault for r in emulator.requests] == ["injected 429", None]
+
+
+async def test_an_identify_without_a_payload_is_closed_as_discord_closes_it(
+    emulator: DiscordEmulator,
+) -> None:
+    async with aiohttp.ClientSession() as http, http.ws_connect(emulator.gateway_url) as ws:
+        hello = await ws.receive_json()
+        assert hello["op"] == 10
+        await ws.send_json({"op": 2, "d": None})
+        closing = await ws.receive()
+        assert closing.type is aiohttp.WSMsgType.CLOSE
+        assert closing.data == 4002
+    assert emulator.gateway.identifies == []

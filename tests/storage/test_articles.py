@@ -25,18 +25,18 @@ from tests.conftest import seed_article
 async def test_migrations_run_on_an_empty_file_and_again_without_change(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
     conn = await open_database(path)
-    async with conn.execute("PRAGMA user_version") as cursor:
-        assert (await cursor.fetchone())[0] == len(load_migrations())
-    async with conn.execute("PRAGMA journal_mode") as cursor:
-        assert (await cursor.fetchone())[0] == "wal"
+    [(version,)] = await conn.execute_fetchall("PRAGMA user_version")
+    assert version == len(load_migrations())
+    [(journal_mode,)] = await conn.execute_fetchall("PRAGMA journal_mode")
+    assert journal_mode == "wal"
     async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
         tables = {row[0] for row in await cursor.fetchall()}
     assert {"articles", "articles_fts"} <= tables
     await conn.close()
 
     again = await open_database(path)
-    async with again.execute("PRAGMA user_version") as cursor:
-        assert (await cursor.fetchone())[0] == len(load_migrations())
+    [(version,)] = await again.execute_fetchall("PRAGMA user_version")
+    assert version == len(load_migrations())
     await again.close()
 
 
@@ -137,8 +137,8 @@ async def test_a_cancelled_writer_leaves_the_connection_usable(db: aiosqlite.Con
     await ingest_article(db, ParsedArticle(title="Gasly on pole", body="A late lap did it."))
     # (Storing a story also records the people directory's version there: only the
     # cancelled writer's row matters.)
-    async with db.execute("SELECT count(*) FROM bot_state WHERE key = 'a'") as cursor:
-        assert (await cursor.fetchone())[0] == 0
+    [(kept,)] = await db.execute_fetchall("SELECT count(*) FROM bot_state WHERE key = 'a'")
+    assert kept == 0
 
 
 async def test_looking_up_stored_copies_uses_indexes_whatever_keys_a_batch_has(

@@ -90,8 +90,10 @@ async def test_reindex_is_idempotent_and_deleting_a_story_drops_its_quotes(
     async with transaction(db):
         await db.execute("DELETE FROM articles WHERE id = ?", (imola.id,))
     assert await count_quotes(db) == 4
-    async with db.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'imola'") as c:
-        assert (await c.fetchone())[0] == 0
+    [(found,)] = await db.execute_fetchall(
+        "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'imola'"
+    )
+    assert found == 0
 
 
 async def test_a_speaker_missing_from_the_people_table_is_stored_unattributed(
@@ -180,10 +182,10 @@ async def test_a_speaker_leaving_the_directory_leaves_the_word_search(
     assert await quotes_by_person(db, "charles-leclerc", about="Imola") == []
     # The index agrees with the quotes table, which now holds the quote unattributed.
     match = "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?"
-    async with db.execute(match, ('person_id : "charles-leclerc"',)) as cursor:
-        assert (await cursor.fetchone())[0] == 0
-    async with db.execute(match, ("imola",)) as cursor:
-        assert (await cursor.fetchone())[0] == 1
+    [(attributed,)] = await db.execute_fetchall(match, ('person_id : "charles-leclerc"',))
+    assert attributed == 0
+    [(about_imola,)] = await db.execute_fetchall(match, ("imola",))
+    assert about_imola == 1
 
 
 async def test_quotes_stored_before_the_speaker_was_indexed_are_found_by_speaker(

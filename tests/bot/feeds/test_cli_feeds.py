@@ -4,14 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser
+from bot.cli import Handler, build_parser
 from bot.settings import Settings
 from tests.bot.feeds.conftest import FeedServer, Item, hours_ago, rss
 
 
 async def paddock(settings: Settings, *argv: str) -> int:
     args = build_parser().parse_args(list(argv))
-    return await args.handler(args, settings)
+    handler: Handler = args.handler
+    return await handler(args, settings)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -14,7 +15,7 @@ from bot.delivery.outbox import (
     delivery_hook,
 )
 from bot.delivery.servers import GuildFilter
-from bot.ingest.store import ingest_article
+from bot.ingest.store import AfterStore, ingest_article
 from bot.news.articles import ParsedArticle
 from storage.db import connect
 from storage.deliveries import StoryOutcome, delivery_counts, story_outcomes
@@ -25,7 +26,9 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 BODY = "Lewis Hamilton said Ferrari had made progress with the car over the winter break."
 
 
-def article(n: int, *, title: str | None = None, source: str = "Example", **fields: str):
+def article(
+    n: int, *, title: str | None = None, source: str = "Example", **fields: str
+) -> ParsedArticle:
     return ParsedArticle(
         title=title or f"Paddock story {n}",
         body=fields.pop("body", f"{BODY} Story {n}."),
@@ -35,7 +38,9 @@ def article(n: int, *, title: str | None = None, source: str = "Example", **fiel
     )
 
 
-async def store(db: aiosqlite.Connection, *articles: ParsedArticle, hook=None) -> None:
+async def store(
+    db: aiosqlite.Connection, *articles: ParsedArticle, hook: AfterStore | None = None
+) -> None:
     for parsed in articles:
         await ingest_article(db, parsed, [hook or delivery_hook()])
 
@@ -44,7 +49,7 @@ async def outcome(db: aiosqlite.Connection, guild_id: int) -> list[StoryOutcome]
     return list(reversed(await story_outcomes(db, guild_id, limit=100)))
 
 
-def fast_worker(db: aiosqlite.Connection, sender: FakeDiscord, **options) -> DeliveryWorker:
+def fast_worker(db: aiosqlite.Connection, sender: FakeDiscord, **options: Any) -> DeliveryWorker:
     options.setdefault("retry_base", 0)
     return DeliveryWorker(db, sender, pacer=DeliveryPacer(per_channel=(1000, 1.0)), **options)
 

@@ -3,6 +3,7 @@ import itertools
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -21,7 +22,7 @@ from tests.bot.feeds.fakes import FakeDiscord
 LONG = " ".join(["The stewards reviewed the incident at turn four after the race."] * 12)
 
 
-def poller(db: aiosqlite.Connection, fetcher: SafeFetcher, **options: object) -> FeedPoller:
+def poller(db: aiosqlite.Connection, fetcher: SafeFetcher, **options: Any) -> FeedPoller:
     return FeedPoller(db, fetcher, hooks=[delivery_hook()], rng=random.Random(7), **options)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.ingest import bulk as bulk_import
 from bot.ingest.bulk import IMPORT_BATCH, ImportReport, import_paths
+from bot.ingest.store import ingest_articles
 from bot.news.articles import ParsedArticle
 from storage.articles import StoreResult
 from storage.db import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES
@@ -33,13 +34,12 @@ async def test_a_big_import_writes_in_bulk_then_puts_the_settings_back(
     write_json_lines(archive, numbered_stories(3 * IMPORT_BATCH))
     usual = await settings(db)
     during: list[tuple[int, int]] = []
-    store = bulk_import.ingest_articles
 
     async def store_noting_settings(
         conn: aiosqlite.Connection, stories: Sequence[ParsedArticle], **given: Any
     ) -> list[StoreResult]:
         during.append(await settings(conn))
-        return await store(conn, stories, **given)
+        return await ingest_articles(conn, stories, **given)
 
     monkeypatch.setattr(bulk_import, "ingest_articles", store_noting_settings)
     report = await import_paths(db, [archive], workers=workers)

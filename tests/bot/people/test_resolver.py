@@ -156,8 +156,9 @@ def test_no_match(directory: PeopleDirectory, query: str) -> None:
 def test_a_new_mention_count_changes_who_wins(directory: PeopleDirectory) -> None:
     people = list(directory)
     assert PeopleDirectory(people).resolve("kimi").best is not None
-    boosted = PeopleDirectory(people, {"kimi-antonelli": 40, "lewis-hamilton": 40})
-    assert boosted.resolve("kimi").best.id == "kimi-antonelli"
+    boosted = PeopleDirectory(people, {"kimi-antonelli": 40, "lewis-hamilton": 40}).resolve("kimi")
+    assert boosted.best is not None
+    assert boosted.best.id == "kimi-antonelli"
 
 
 def test_autocomplete(directory: PeopleDirectory) -> None:

@@ -66,6 +66,7 @@ async def test_a_restart_mid_batch_posts_every_story_once_per_channel(
     async with harness.running(quick_bot(database)) as running:
         room = Newsroom(running, feed_server)
         for channel in channels:
+            assert channel.guild_id is not None
             guild = state.guilds[channel.guild_id]
             owner = guild.members[guild.owner_id]
             for path, options in (
