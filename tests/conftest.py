@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -48,6 +49,24 @@ def numbered_stories(count: int) -> list[ParsedArticle]:
     """Short undated stories, each its own: ``Story number N`` at ``https://x/N``."""
     return [
         ParsedArticle(title=f"Story number {n}", body=f"Words of story {n}.", url=f"https://x/{n}")
+        for n in range(count)
+    ]
+
+
+def dated_stories(
+    count: int, *, title: str, body: str, site: str, source: str, apart: timedelta
+) -> list[ParsedArticle]:
+    """``count`` stories published ``apart`` from each other up to now, oldest first: story
+    N is titled ``f"{title} {N}"`` at ``f"{site}/{N}"``, with ``body`` after "Story N."."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return [
+        ParsedArticle(
+            title=f"{title} {n}",
+            body=f"Story {n}. {body}",
+            url=f"{site}/{n}",
+            source=source,
+            published_at=(now - apart * (count - n)).isoformat(),
+        )
         for n in range(count)
     ]
 

@@ -15,12 +15,12 @@ import pytest
 
 from bot.delivery.outbox import DeliveryWorker, WorkerReport
 from bot.ingest.store import ingest_articles
-from bot.news.articles import ParsedArticle
 from cogs.autopost import DiscordSender
 from emulator import Channel, Guild, Member, RecordedRequest
 from storage.db import transaction
 from tests.bot.feeds.conftest import FeedServer, rss
 from tests.cogs.autopost.conftest import DISCORD_LIMITS, Newsroom, newsroom, story, titles
+from tests.conftest import dated_stories
 from tests.discord_harness import DiscordHarness
 
 SEND = "POST /channels/{channel_id}/messages"
@@ -50,18 +50,15 @@ class TwoServers:
     async def queue_backlog_for_a(self, count: int) -> None:
         """Server A has ``count`` stories queued, as a feed that dumped its archive leaves."""
         db = self.room.bot.db
-        now = datetime.now(UTC).replace(microsecond=0)
-        stories = [
-            ParsedArticle(
-                title=f"A backlog story {n}",
-                body=f"Backlog story {n}. The stewards met after the race.",
-                url=f"https://a-desk.example/{n}",
-                source="A desk",
-                published_at=(now - timedelta(seconds=count - n)).isoformat(),
-            )
-            for n in range(count)
-        ]
-        now_text = now.isoformat()
+        stories = dated_stories(
+            count,
+            title="A backlog story",
+            body="The stewards met after the race.",
+            site="https://a-desk.example",
+            source="A desk",
+            apart=timedelta(seconds=1),
+        )
+        now_text = datetime.now(UTC).replace(microsecond=0).isoformat()
         for start in range(0, count, 2000):
             results = await ingest_articles(db, stories[start : start + 2000])
             # The rows the delivery hook would write for A alone, in one statement per batch.

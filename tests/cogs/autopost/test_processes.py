@@ -17,20 +17,19 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.delivery.outbox import delivery_hook
 from bot.ingest.store import ingest_articles
-from bot.news.articles import ParsedArticle
 from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
 from storage.db import connect, load_migrations
 from storage.guilds import set_news_channel
 from tests.cogs.autopost.conftest import titles
 from tests.cogs.autopost.delivery_process import POSTS_PER_CHANNEL_SECOND
-from tests.conftest import REPO, openapi_spec
+from tests.conftest import REPO, dated_stories, openapi_spec
 
 TOKEN = "process.bot.token"
 SEND = "POST /channels/{channel_id}/messages"
@@ -120,17 +119,14 @@ async def configure(database: Path, channels: list[Channel]) -> None:
 
 async def publish(database: Path, count: int) -> list[str]:
     """``count`` new stories, oldest first, each queued for every server."""
-    now = datetime.now(UTC).replace(microsecond=0)
-    stories = [
-        ParsedArticle(
-            title=f"Process story {n} from the paddock",
-            body=f"Story {n}. {BODY}",
-            url=f"https://news.example/process-{n}",
-            source="Paddock wire",
-            published_at=(now - timedelta(minutes=count - n)).isoformat(),
-        )
-        for n in range(count)
-    ]
+    stories = dated_stories(
+        count,
+        title="Process story",
+        body=BODY,
+        site="https://news.example/process",
+        source="Paddock wire",
+        apart=timedelta(minutes=1),
+    )
     async with connect(database) as conn:
         await ingest_articles(conn, stories, [delivery_hook()])
     return [story.title for story in stories]
