@@ -22,7 +22,7 @@ from bot.app import PaddockBot, create_bot
 from bot.settings import DEFAULT_FEEDS, Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 from emulator import Channel, DiscordEmulator, Message, OptionRejected
-from emulator.state import Guild, User
+from emulator.models import Guild, User
 
 if TYPE_CHECKING:
     from cogs.autopost import AutoPost

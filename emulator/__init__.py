@@ -12,13 +12,9 @@ from emulator.interactions import (
     InteractionResponse,
     OptionRejected,
 )
-from emulator.ratelimit import RateLimitConfig
-from emulator.recording import RecordedRequest, Violation
-from emulator.server import DiscordEmulator
-from emulator.state import (
+from emulator.models import (
     Channel,
     ChannelType,
-    EmulatorState,
     Guild,
     Member,
     Message,
@@ -27,6 +23,10 @@ from emulator.state import (
     Role,
     User,
 )
+from emulator.ratelimit import RateLimitConfig
+from emulator.recording import RecordedRequest, Violation
+from emulator.server import DiscordEmulator
+from emulator.state import EmulatorState
 
 __all__ = [
     "CallbackType",

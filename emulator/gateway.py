@@ -17,7 +17,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from emulator.state import JSON, Channel, EmulatorState
+from emulator.models import JSON, Channel
+from emulator.state import EmulatorState
 
 
 class Op:

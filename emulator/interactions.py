@@ -14,16 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.state import (
-    JSON,
-    Channel,
-    EmulatorState,
-    Guild,
-    Member,
-    Message,
-    Role,
-    User,
-)
+from emulator.models import JSON, Channel, Guild, Member, Message, Role, User
+from emulator.state import EmulatorState
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 # What Discord's client lets a person type into a string option that declares no max_length.

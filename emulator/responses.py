@@ -1,4 +1,5 @@
-"""Response helpers that produce the exact headers discord.py expects."""
+"""Response helpers that produce the exact headers discord.py expects, and Discord's own
+error answers, such as its checks of a message body."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+
+from emulator.models import JSON
 
 
 def json_response(
@@ -59,3 +62,50 @@ ALREADY_ACKNOWLEDGED = (40060, "Interaction has already been acknowledged.")
 
 def error(status: int, known: tuple[int, str]) -> web.Response:
     return discord_error(status, known[0], known[1])
+
+
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+
+
+class DiscordHTTPError(Exception):
+    """Raised inside a handler to answer with a Discord error instead."""
+
+    def __init__(self, response: web.Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def fail(status: int, known: tuple[int, str]) -> DiscordHTTPError:
+    return DiscordHTTPError(error(status, known))
+
+
+def check_message_body(body: JSON, *, require_content: bool) -> None:
+    """Discord's own 400s for message bodies, beyond what the OpenAPI schema says."""
+    content = body.get("content") or ""
+    if len(content) > MAX_CONTENT:
+        raise DiscordHTTPError(
+            invalid_form_body(
+                "content", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CONTENT} or fewer in length."
+            )
+        )
+    if len(body.get("embeds") or []) > MAX_EMBEDS:
+        raise DiscordHTTPError(
+            invalid_form_body(
+                "embeds", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
+            )
+        )
+    allowed = body.get("allowed_mentions") or {}
+    parse = set(allowed.get("parse") or ())
+    for kind in ("users", "roles"):
+        if kind in parse and allowed.get(kind):
+            raise DiscordHTTPError(
+                invalid_form_body(
+                    "allowed_mentions",
+                    "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                    f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.',
+                )
+            )
+    substance = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
+    if require_content and not any(body.get(key) for key in substance):
+        raise fail(400, EMPTY_MESSAGE)

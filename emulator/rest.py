@@ -17,14 +17,14 @@ from aiohttp import web
 
 from emulator import responses as r
 from emulator.interactions import CallbackType, InteractionHandle, InteractionType
-from emulator.responses import error, invalid_form_body, json_response, no_content
-from emulator.state import (
-    JSON,
-    Attachment,
-    Channel,
-    Message,
-    MessageFlag,
-    Permission,
+from emulator.models import JSON, Attachment, Channel, Message, MessageFlag, Permission
+from emulator.responses import (
+    DiscordHTTPError,
+    check_message_body,
+    fail,
+    invalid_form_body,
+    json_response,
+    no_content,
 )
 
 if TYPE_CHECKING:
@@ -32,23 +32,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-MAX_CONTENT = 2000
-MAX_EMBEDS = 10
 MAX_CHOICES = 25
 TOKEN_LIFETIME = 15 * 60
 APP_COMMAND_MESSAGE_TYPE = 20
-
-
-class DiscordHTTPError(Exception):
-    """Raised inside a handler to answer with a Discord error instead."""
-
-    def __init__(self, response: web.Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
-def _fail(status: int, known: tuple[int, str]) -> DiscordHTTPError:
-    return DiscordHTTPError(error(status, known))
 
 
 class RestApi:
@@ -116,24 +102,24 @@ class RestApi:
     def _channel(self, request: web.Request) -> Channel:
         channel = self.state.channels.get(_snowflake(request.match_info["channel_id"]))
         if channel is None:
-            raise _fail(404, r.UNKNOWN_CHANNEL)
+            raise fail(404, r.UNKNOWN_CHANNEL)
         if channel.guild_id:
             perms = self.state.channel_permissions(channel, self.state.bot_user.id)
             if not perms & Permission.VIEW_CHANNEL:
-                raise _fail(403, r.MISSING_ACCESS)
+                raise fail(403, r.MISSING_ACCESS)
         return channel
 
     def _message(self, request: web.Request, channel: Channel) -> Message:
         message = self.state.messages.get(_snowflake(request.match_info["message_id"]))
         if message is None or message.deleted or message.channel_id != channel.id:
-            raise _fail(404, r.UNKNOWN_MESSAGE)
+            raise fail(404, r.UNKNOWN_MESSAGE)
         return message
 
     def _guild_id(self, request: web.Request) -> int:
         guild_id = _snowflake(request.match_info["guild_id"])
         guild = self.state.guilds.get(guild_id)
         if guild is None or self.state.bot_user.id not in guild.members:
-            raise _fail(404, r.UNKNOWN_GUILD)
+            raise fail(404, r.UNKNOWN_GUILD)
         return guild_id
 
     def _can_mention_everyone(self, channel: Channel) -> bool:
@@ -177,14 +163,14 @@ class RestApi:
     async def get_user(self, request: web.Request) -> web.Response:
         user = self.state.users.get(_snowflake(request.match_info["user_id"]))
         if user is None:
-            raise _fail(404, r.UNKNOWN_USER)
+            raise fail(404, r.UNKNOWN_USER)
         return json_response(user.to_payload())
 
     async def create_dm(self, request: web.Request) -> web.Response:
         body = self._body(request) or {}
         user = self.state.users.get(_snowflake(body.get("recipient_id", 0)))
         if user is None:
-            raise _fail(404, r.UNKNOWN_USER)
+            raise fail(404, r.UNKNOWN_USER)
         return json_response(self.state.create_dm_channel(user).to_payload())
 
     async def get_application(self, request: web.Request) -> web.Response:
@@ -254,7 +240,7 @@ class RestApi:
         if channel.guild_id:
             perms = self.state.channel_permissions(channel, self.state.bot_user.id)
             if not perms & Permission.SEND_MESSAGES:
-                raise _fail(403, r.MISSING_PERMISSIONS)
+                raise fail(403, r.MISSING_PERMISSIONS)
         body = self._body(request) or {}
         check_message_body(body, require_content=not self._files(request))
         if body.get("enforce_nonce") and body.get("nonce") is not None:
@@ -281,7 +267,7 @@ class RestApi:
         channel = self._channel(request)
         message = self._message(request, channel)
         if message.author.id != self.state.bot_user.id:
-            raise _fail(403, r.CANNOT_EDIT_OTHERS)
+            raise fail(403, r.CANNOT_EDIT_OTHERS)
         body = self._body(request) or {}
         check_message_body(body, require_content=False)
         self.state.edit_message(
@@ -297,7 +283,7 @@ class RestApi:
         if message.author.id != self.state.bot_user.id:
             perms = self.state.channel_permissions(channel, self.state.bot_user.id)
             if not perms & Permission.MANAGE_MESSAGES:
-                raise _fail(403, r.MISSING_PERMISSIONS)
+                raise fail(403, r.MISSING_PERMISSIONS)
         message.deleted = True
         await self._announce(message, "MESSAGE_DELETE")
         return no_content()
@@ -341,14 +327,14 @@ class RestApi:
         guild = self.state.guilds[self._guild_id(request)]
         member = guild.members.get(_snowflake(request.match_info["user_id"]))
         if member is None:
-            raise _fail(404, r.UNKNOWN_MEMBER)
+            raise fail(404, r.UNKNOWN_MEMBER)
         return json_response(member.to_payload())
 
     # --- application commands ----------------------------------------------------------------
 
     def _command_scope(self, request: web.Request) -> int | None:
         if _snowflake(request.match_info["application_id"]) != self.state.application_id:
-            raise _fail(403, r.MISSING_ACCESS)
+            raise fail(403, r.MISSING_ACCESS)
         if "guild_id" in request.match_info:
             return self._guild_id(request)
         return None
@@ -364,7 +350,7 @@ class RestApi:
         for key, command in self._commands(request).items():
             if command["id"] == command_id:
                 return key
-        raise _fail(404, r.UNKNOWN_COMMAND)
+        raise fail(404, r.UNKNOWN_COMMAND)
 
     async def list_commands(self, request: web.Request) -> web.Response:
         return json_response(list(self._commands(request).values()))
@@ -416,14 +402,14 @@ class RestApi:
     async def callback(self, request: web.Request) -> web.Response:
         handle = self.emulator.interactions.get(_snowflake(request.match_info["interaction_id"]))
         if handle is None or handle.token != request.match_info["interaction_token"]:
-            raise _fail(404, r.UNKNOWN_INTERACTION)
+            raise fail(404, r.UNKNOWN_INTERACTION)
         elapsed = self._elapsed(handle)
         if handle.acknowledged:
             handle.reject("a second callback")
-            raise _fail(400, r.ALREADY_ACKNOWLEDGED)
+            raise fail(400, r.ALREADY_ACKNOWLEDGED)
         if elapsed > self.emulator.interaction_window:
             handle.reject(f"callback after {elapsed:.2f}s")
-            raise _fail(404, r.UNKNOWN_INTERACTION)
+            raise fail(404, r.UNKNOWN_INTERACTION)
         body = self._body(request) or {}
         callback_type = int(body.get("type", 0))
         data = body.get("data") or {}
@@ -496,12 +482,12 @@ class RestApi:
 
     def _webhook_handle(self, request: web.Request) -> InteractionHandle:
         if _snowflake(request.match_info["webhook_id"]) != self.state.application_id:
-            raise _fail(404, r.UNKNOWN_WEBHOOK)
+            raise fail(404, r.UNKNOWN_WEBHOOK)
         handle = self.emulator.interactions_by_token.get(request.match_info["webhook_token"])
         if handle is None:
-            raise _fail(404, r.UNKNOWN_WEBHOOK)
+            raise fail(404, r.UNKNOWN_WEBHOOK)
         if self._elapsed(handle) > TOKEN_LIFETIME:
-            raise _fail(401, r.INVALID_WEBHOOK_TOKEN)
+            raise fail(401, r.INVALID_WEBHOOK_TOKEN)
         return handle
 
     def _webhook_message(self, request: web.Request, handle: InteractionHandle) -> Message:
@@ -512,14 +498,14 @@ class RestApi:
         if message_id is not None and message_id in allowed:
             message = self.state.messages.get(message_id)
         if message is None or message.deleted:
-            raise _fail(404, r.UNKNOWN_MESSAGE)
+            raise fail(404, r.UNKNOWN_MESSAGE)
         return message
 
     async def followup(self, request: web.Request) -> web.Response:
         handle = self._webhook_handle(request)
         if not handle.acknowledged:
             handle.reject("follow-up before the interaction was acknowledged")
-            raise _fail(404, r.UNKNOWN_WEBHOOK)
+            raise fail(404, r.UNKNOWN_WEBHOOK)
         body = self._body(request) or {}
         check_message_body(body, require_content=not self._files(request))
         original = handle.original
@@ -586,37 +572,6 @@ class RestApi:
         handle.record(kind, None, self._elapsed(handle), message.id)
         await self._announce(message, "MESSAGE_DELETE")
         return no_content()
-
-
-def check_message_body(body: JSON, *, require_content: bool) -> None:
-    """Discord's own 400s for message bodies, beyond what the OpenAPI schema says."""
-    content = body.get("content") or ""
-    if len(content) > MAX_CONTENT:
-        raise DiscordHTTPError(
-            invalid_form_body(
-                "content", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CONTENT} or fewer in length."
-            )
-        )
-    if len(body.get("embeds") or []) > MAX_EMBEDS:
-        raise DiscordHTTPError(
-            invalid_form_body(
-                "embeds", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
-            )
-        )
-    allowed = body.get("allowed_mentions") or {}
-    parse = set(allowed.get("parse") or ())
-    for kind in ("users", "roles"):
-        if kind in parse and allowed.get(kind):
-            raise DiscordHTTPError(
-                invalid_form_body(
-                    "allowed_mentions",
-                    "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
-                    f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.',
-                )
-            )
-    substance = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
-    if require_content and not any(body.get(key) for key in substance):
-        raise _fail(400, r.EMPTY_MESSAGE)
 
 
 def _snowflake(value: Any) -> int:

@@ -23,6 +23,7 @@ from aiohttp.typedefs import Handler
 from emulator.faults import FaultInjector
 from emulator.gateway import Gateway
 from emulator.interactions import InteractionFactory, InteractionHandle, UserLike
+from emulator.models import Channel, Guild, Message, User
 from emulator.ratelimit import RateLimitConfig, RateLimiter
 from emulator.recording import (
     RecordedRequest,
@@ -31,9 +32,9 @@ from emulator.recording import (
     Violation,
     request_matches,
 )
-from emulator.responses import discord_error, json_response
-from emulator.rest import DiscordHTTPError, RestApi
-from emulator.state import Channel, EmulatorState, Guild, Message, User
+from emulator.responses import DiscordHTTPError, discord_error, json_response
+from emulator.rest import RestApi
+from emulator.state import EmulatorState
 from emulator.validation import OpenAPIValidator
 
 log = logging.getLogger(__name__)
