@@ -273,7 +273,7 @@ class FeedPoller:
                 )
         except TimeoutError:
             return await self._failed(
-                feed, f"The feed took longer than {self._feed_timeout:g} seconds.", None
+                feed, f"The feed took longer than {_seconds(self._feed_timeout)} to answer.", None
             )
         except FetchError as exc:
             return await self._failed(feed, str(exc), exc.retry_after)
@@ -530,6 +530,10 @@ class FeedPoller:
             error=error,
         )
         return FeedReport(feed, "failed", next_poll_at, error=error)
+
+
+def _seconds(amount: float) -> str:
+    return f"{amount:g} second" + ("" if amount == 1 else "s")
 
 
 def _publication_order(item: _Prepared) -> tuple[bool, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import aiosqlite
@@ -43,10 +42,8 @@ async def test_import_merges_with_builtin_and_rerun_changes_nothing(
     db: aiosqlite.Connection, f1db_dir: Path
 ) -> None:
     await ensure_builtin_people(db)
-    started = time.perf_counter()
     found = read_f1db(f1db_dir)
     report = await merge_into_directory(db, found.people, incoming_wins=True)
-    assert time.perf_counter() - started < 10
     assert found.problems == []
     assert len(found.people) > 900
     assert report.added and report.unchanged + len(report.updated) > 100

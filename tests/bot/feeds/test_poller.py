@@ -1,7 +1,6 @@
 import asyncio
 import itertools
 import random
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -185,10 +184,10 @@ async def test_one_bad_feed_never_stalls_the_others(
     ]
     for url in urls:
         await add_global_feed(db, url)
-    started = time.monotonic()
     result = await poller(db, fetcher, feed_timeout=1.0, concurrency=3).poll_all()
-    assert time.monotonic() - started < 5
     by_url = {report.feed.url: report for report in result.reports}
+    # The hanging feed is cut off at its own time budget, not waited for.
+    assert by_url[feed_server.url("/slow")].error == "The feed took longer than 1 second to answer."
     assert by_url[good].status == "ok" and len(by_url[good].created) == 1
     assert len(result.failed) == 6
     assert "RSS or Atom" in (by_url[not_a_feed].error or "")
