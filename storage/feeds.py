@@ -68,10 +68,6 @@ class EntryOrigin:
     guild_id: int | None
     held_back: str | None  # e.g. the feed's backlog on its first read
 
-    @property
-    def backlog(self) -> bool:
-        return self.held_back is not None
-
 
 @dataclass(frozen=True, slots=True)
 class RecentStory:
@@ -106,10 +102,6 @@ def _feed(row: aiosqlite.Row) -> Feed:
         failures=row["failures"],
         next_poll_at=row["next_poll_at"],
     )
-
-
-def _recent_story(row: aiosqlite.Row) -> RecentStory:
-    return RecentStory(row[0], row[1], row[2], row[3], row[4], row[5] or None)
 
 
 async def get_feed(
