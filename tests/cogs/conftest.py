@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import shutil
 from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import PaddockBot, create_bot
+from bot.cli.bot import run_bot
 from bot.ingest.bulk import import_paths
 from bot.settings import Settings
-from emulator import Message
+from cogs._loopback import point_discord_at, restore_endpoints
+from emulator import DiscordEmulator, Message
 from storage.db import connect
 from tests.conftest import seed_article
 from tests.discord_harness import DiscordHarness
@@ -175,3 +179,25 @@ def button_disabled(message: Message | None, label: str) -> bool:
             if component.get("label") == label:
                 return bool(component.get("disabled"))
     raise AssertionError(f"no {label!r} button on message {message.id}")
+
+
+@asynccontextmanager
+async def paddock_run(
+    database: Path, token: str
+) -> AsyncIterator[tuple[DiscordEmulator, asyncio.Task[int]]]:
+    """`paddock run` in this process, against an emulator on 127.0.0.1 with one server: the
+    emulator and the task running the bot (which a SIGTERM to this process ends)."""
+    emulator = DiscordEmulator(token=token)
+    guild = emulator.state.create_guild("Paddock run")
+    emulator.state.create_text_channel(guild, "general")
+    await emulator.start()
+    previous = point_discord_at(emulator)
+    settings = Settings(database=database, feeds=(), discord_token=token)
+    try:
+        yield (
+            emulator,
+            asyncio.create_task(run_bot(argparse.Namespace(console_without_token=False), settings)),
+        )
+    finally:
+        restore_endpoints(previous)
+        await emulator.stop()

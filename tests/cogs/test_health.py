@@ -3,7 +3,6 @@ the reason, in each state a supervisor meets."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -17,13 +16,10 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.cli.bot import run_bot
 from bot.health import HEARTBEAT_KEY, HeartbeatRecord
-from bot.settings import Settings
-from cogs._loopback import point_discord_at, restore_endpoints
-from emulator import DiscordEmulator
 from storage.bot_state import read_state_only, set_state
 from storage.db import connect
+from tests.cogs.conftest import paddock_run
 from tests.conftest import REPO
 
 
@@ -168,17 +164,8 @@ def run_health_command(database: Path, *extra: str) -> subprocess.CompletedProce
 
 
 async def test_the_running_bot_is_healthy_and_stopped_after_sigterm(tmp_path: Path) -> None:
-    emulator = DiscordEmulator(token="health.test.token")
-    guild = emulator.state.create_guild("Health Test")
-    emulator.state.create_text_channel(guild, "general")
-    await emulator.start()
-    previous = point_discord_at(emulator)
     database = tmp_path / "paddock.db"
-    settings = Settings(database=database, feeds=(), discord_token="health.test.token")
-    try:
-        runner = asyncio.create_task(
-            run_bot(argparse.Namespace(console_without_token=False), settings)
-        )
+    async with paddock_run(database, "health.test.token") as (_, runner):
         async with asyncio.timeout(20):
             while True:
                 assert not runner.done(), runner
@@ -194,9 +181,6 @@ async def test_the_running_bot_is_healthy_and_stopped_after_sigterm(tmp_path: Pa
         os.kill(os.getpid(), signal.SIGTERM)
         async with asyncio.timeout(10):
             assert await runner == 0
-    finally:
-        restore_endpoints(previous)
-        await emulator.stop()
 
     assert running.returncode == 0, running.stderr
     assert running.stdout.startswith("healthy: connected to Discord, feeds polled ")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import signal
@@ -13,25 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.cli.bot import run_bot
-from bot.settings import Settings
-from cogs._loopback import discord_at, point_discord_at, restore_endpoints
-from emulator import DiscordEmulator
+from cogs._loopback import discord_at
 from storage.db import connect
+from tests.cogs.conftest import paddock_run
 
 
 async def test_sigterm_closes_the_running_bot_cleanly(tmp_path: Path) -> None:
-    emulator = DiscordEmulator(token="run.test.token")
-    guild = emulator.state.create_guild("Run Test")
-    emulator.state.create_text_channel(guild, "general")
-    await emulator.start()
-    previous = point_discord_at(emulator)
     database = tmp_path / "paddock.db"
-    settings = Settings(database=database, feeds=(), discord_token="run.test.token")
-    try:
-        runner = asyncio.create_task(
-            run_bot(argparse.Namespace(console_without_token=False), settings)
-        )
+    async with paddock_run(database, "run.test.token") as (emulator, runner):
         async with asyncio.timeout(10):
             while not emulator.gateway.identifies:
                 assert not runner.done(), runner
@@ -39,9 +27,6 @@ async def test_sigterm_closes_the_running_bot_cleanly(tmp_path: Path) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         async with asyncio.timeout(10):
             code = await runner
-    finally:
-        restore_endpoints(previous)
-        await emulator.stop()
     assert code == 0
     assert not emulator.unhandled
     # The database was closed with the bot: it opens again and holds the synced state.
