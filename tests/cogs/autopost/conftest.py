@@ -22,7 +22,7 @@ from bot.delivery.outbox import WorkerReport
 from bot.feeds.poller import PollRound
 from bot.settings import Settings
 from cogs.autopost import AutoPost
-from emulator import Channel, Message, RateLimitConfig
+from emulator import Channel, Guild, Member, Message, RateLimitConfig
 from storage.deliveries import StoryOutcome, story_outcomes
 from tests.bot.feeds.conftest import FeedServer, Item, feed_server, hours_ago, rss
 from tests.discord_harness import DiscordHarness
@@ -171,3 +171,26 @@ async def room(tmp_path: Path, feed_server: FeedServer) -> AsyncIterator[Newsroo
         reply = await running.command("paddock channel set", {"channel": running.news})
         assert reply["content"].startswith("News will be posted"), reply
         yield running
+
+
+@dataclass
+class SecondServer:
+    """Another server Paddock is in, beside the seeded one: its news channel and owner."""
+
+    guild: Guild
+    news: Channel
+    owner: Member
+
+
+def add_second_server(harness: DiscordHarness) -> None:
+    """``newsroom(configure=...)``: a second server with an #f1-news, before Paddock starts."""
+    state = harness.emulator.state
+    guild = state.create_guild("Second Server")
+    state.create_text_channel(guild, "f1-news")
+
+
+def second_server(harness: DiscordHarness) -> SecondServer:
+    state = harness.emulator.state
+    guild = next(g for g in state.guilds.values() if g.name == "Second Server")
+    news = next(c for c in guild.channels.values() if c.name == "f1-news")
+    return SecondServer(guild, news, guild.members[guild.owner_id])

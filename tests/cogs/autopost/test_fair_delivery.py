@@ -16,24 +16,25 @@ import pytest
 from bot.delivery.outbox import DeliveryWorker, WorkerReport
 from bot.ingest.store import ingest_articles
 from cogs.autopost import DiscordSender
-from emulator import Channel, Guild, Member, RecordedRequest
+from emulator import Channel, RecordedRequest
 from storage.db import transaction
 from tests.bot.feeds.conftest import FeedServer, rss
-from tests.cogs.autopost.conftest import DISCORD_LIMITS, Newsroom, newsroom, story, titles
+from tests.cogs.autopost.conftest import (
+    DISCORD_LIMITS,
+    Newsroom,
+    SecondServer,
+    add_second_server,
+    newsroom,
+    second_server,
+    story,
+    titles,
+)
 from tests.conftest import dated_stories
-from tests.discord_harness import DiscordHarness
 
 SEND = "POST /channels/{channel_id}/messages"
 BACKLOG = 10_000
 # One pacing interval of a channel: Discord's 5 posts per 5 seconds.
 CHANNEL_WINDOW = DISCORD_LIMITS.messages_per_channel
-
-
-@dataclass
-class SecondServer:
-    guild: Guild
-    news: Channel
-    owner: Member
 
 
 @dataclass
@@ -73,21 +74,13 @@ class TwoServers:
                 )
 
 
-def add_second_server(harness: DiscordHarness) -> None:
-    state = harness.emulator.state
-    guild = state.create_guild("Second Server")
-    state.create_text_channel(guild, "f1-news")
-
-
 @pytest.fixture
 async def servers(tmp_path: Path, feed_server: FeedServer) -> AsyncIterator[TwoServers]:
     async with newsroom(tmp_path / "paddock.db", feed_server, configure=add_second_server) as room:
         # Rounds are driven by the tests, one at a time.
         room.cog.deliver.cancel()
-        state = room.harness.emulator.state
-        guild = next(g for g in state.guilds.values() if g.name == "Second Server")
-        news = next(c for c in guild.channels.values() if c.name == "f1-news")
-        owner = guild.members[guild.owner_id]
+        b = second_server(room.harness)
+        news, owner = b.news, b.owner
         await room.command("paddock channel set", {"channel": room.news})
         for path, options in (
             ("paddock channel set", {"channel": news}),
@@ -97,7 +90,7 @@ async def servers(tmp_path: Path, feed_server: FeedServer) -> AsyncIterator[TwoS
             await handle.response()
         await handle.followup_messages(1)
         await room.poll()  # B's feed's first read: nothing yet
-        yield TwoServers(room, SecondServer(guild, news, owner))
+        yield TwoServers(room, b)
 
 
 def posts_before(room: Newsroom, channel: Channel, message_id: int) -> int:

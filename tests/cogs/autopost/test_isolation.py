@@ -20,8 +20,15 @@ from emulator import Channel, Member
 from storage.articles import get_article
 from storage.feeds import add_global_feed
 from tests.bot.feeds.conftest import FeedServer, Item, hours_ago, rss
-from tests.cogs.autopost.conftest import LONG, Newsroom, newsroom, story, titles
-from tests.discord_harness import DiscordHarness
+from tests.cogs.autopost.conftest import (
+    LONG,
+    Newsroom,
+    add_second_server,
+    newsroom,
+    second_server,
+    story,
+    titles,
+)
 
 SEND = "POST /channels/{channel_id}/messages"
 EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
@@ -51,22 +58,14 @@ class TwoServers:
         return url
 
 
-def _add_second_server(harness: DiscordHarness) -> None:
-    state = harness.emulator.state
-    guild = state.create_guild("Second Server")
-    state.create_text_channel(guild, "f1-news")
-
-
 @pytest.fixture
 async def servers(tmp_path: Path, feed_server: FeedServer) -> AsyncIterator[TwoServers]:
-    async with newsroom(tmp_path / "paddock.db", feed_server, configure=_add_second_server) as room:
-        state = room.harness.emulator.state
-        other = next(g for g in state.guilds.values() if g.name == "Second Server")
-        other_news = next(c for c in state.channels.values() if c.guild_id == other.id)
-        two = TwoServers(room, other_news, other.members[other.owner_id])
+    async with newsroom(tmp_path / "paddock.db", feed_server, configure=add_second_server) as room:
+        other = second_server(room.harness)
+        two = TwoServers(room, other.news, other.owner)
         reply = await room.command("paddock channel set", {"channel": room.news})
         assert reply["content"].startswith("News will be posted"), reply
-        answer = await two.command_in_other("paddock channel set", {"channel": other_news})
+        answer = await two.command_in_other("paddock channel set", {"channel": other.news})
         assert answer["data"]["content"].startswith("News will be posted"), answer
         yield two
 
