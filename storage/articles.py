@@ -105,12 +105,15 @@ async def find_existing(conn: aiosqlite.Connection, parsed: ParsedArticle) -> Ar
 
 
 async def find_existing_many(
-    conn: aiosqlite.Connection, batch: Sequence[ParsedArticle], *, owner: int | None
+    conn: aiosqlite.Connection,
+    batch: Sequence[ParsedArticle],
+    digests: Sequence[str],
+    *,
+    owner: int | None,
 ) -> list[Article | None]:
-    """``find_existing`` for each story of ``batch`` as if it were ``owner``'s, in a few
-    queries whatever the batch's size."""
+    """``find_existing`` for each story of ``batch`` (whose ``content_hash`` values are
+    ``digests``) as if it were ``owner``'s, in a few queries whatever the batch's size."""
     key = owner_key(owner)
-    digests = [content_hash(p.title, p.body) for p in batch]
     rows: list[aiosqlite.Row] = []
     for first in range(0, len(batch), _KEYS_PER_QUERY):
         part = batch[first : first + _KEYS_PER_QUERY]

@@ -400,14 +400,16 @@ class FeedPoller:
         """Store one feed's new and edited entries: the copies of stories its owner already
         sees are only noted, the rest stored in one batch."""
         feed = read.feed
-        storing: list[tuple[_Prepared, ParsedArticle]] = []
+        storing: list[tuple[_Prepared, ParsedArticle, str]] = []
         noted: list[tuple[_Prepared, int]] = []
         # A feed lists its newest first: reversed, entries of one date stay oldest first.
         items = sorted(reversed(read.prepared), key=_publication_order)
-        copies = await self._stored_copies(feed, [item.article for item in items])
-        for item, stored in zip(items, copies, strict=True):
+        # Each entry's words hashed once, for the look-ups and for storing.
+        digests = [content_hash(item.article.title, item.article.body) for item in items]
+        copies = await self._stored_copies(feed, [item.article for item in items], digests)
+        for item, stored, digest in zip(items, copies, digests, strict=True):
             article = item.article
-            same = await self._same_story(feed, item, stored, window)
+            same = await self._same_story(feed, item, digest, stored, window)
             if same is not None:
                 foreign = same.guild_id != feed.guild_id
                 if foreign or len(article.body) <= same.body_length or not (same.url or same.guid):
@@ -419,10 +421,10 @@ class FeedPoller:
                     continue
                 # The richer copy wins: aimed at the stored story, storing it updates it.
                 article = replace(article, url=same.url, guid=same.guid)
-            storing.append((item, article))
+            storing.append((item, article, digest))
         # Stored stories come back by their words; the entry each came from is recorded
         # first in the storing transaction, so deliveries see whether it is held back.
-        entries = {content_hash(a.title, a.body): item for item, a in storing}
+        entries = {digest: item for item, _, digest in storing}
 
         async def note_entry(conn: aiosqlite.Connection, result: StoreResult) -> None:
             item = entries[result.article.content_hash]
@@ -430,9 +432,13 @@ class FeedPoller:
                 conn, feed.id, item.entry, result.article.id, held_back=item.held_back
             )
 
-        articles = [article for _, article in storing]
-        results = await ingest_articles(self._conn, articles, [note_entry, *hooks])
-        for (item, _), result in zip(storing, results, strict=True):
+        results = await ingest_articles(
+            self._conn,
+            [article for _, article, _ in storing],
+            [note_entry, *hooks],
+            digests=[digest for _, _, digest in storing],
+        )
+        for (item, _, _), result in zip(storing, results, strict=True):
             await window.stored(_recent(result.article), feed.id)
             if result.created:
                 report.created.append(result.article)
@@ -450,14 +456,15 @@ class FeedPoller:
                     )
 
     async def _stored_copies(
-        self, feed: Feed, articles: Sequence[ParsedArticle]
+        self, feed: Feed, articles: Sequence[ParsedArticle], digests: Sequence[str]
     ) -> list[_StoredCopies]:
-        """What is stored under each entry's URL, GUID or words: the owner's story, the
-        global one (for a server's feed) and what any feed carried under its link."""
-        own = await find_existing_many(self._conn, articles, owner=feed.guild_id)
+        """What is stored under each entry's URL, GUID or words (``digests``): the owner's
+        story, the global one (for a server's feed) and what any feed carried under its
+        link."""
+        own = await find_existing_many(self._conn, articles, digests, owner=feed.guild_id)
         everyones: Sequence[Article | None] = [None] * len(articles)
         if feed.guild_id is not None:
-            everyones = await find_existing_many(self._conn, articles, owner=None)
+            everyones = await find_existing_many(self._conn, articles, digests, owner=None)
         links = [article.url for article in articles if article.url]
         linked = await stories_for_links(self._conn, links, viewer=feed.guild_id)
         return [
@@ -466,7 +473,12 @@ class FeedPoller:
         ]
 
     async def _same_story(
-        self, feed: Feed, item: _Prepared, stored: _StoredCopies, window: RecentStories
+        self,
+        feed: Feed,
+        item: _Prepared,
+        digest: str,
+        stored: _StoredCopies,
+        window: RecentStories,
     ) -> RecentStory | None:
         """The stored story this entry is another copy of, among those the feed's owner can
         see: its own and, for a server's feed, the global ones.
@@ -479,7 +491,7 @@ class FeedPoller:
         """
         article = item.article
         if stored.own is not None:
-            same_words = stored.own.content_hash == content_hash(article.title, article.body)
+            same_words = stored.own.content_hash == digest
             return None if item.known or same_words else _recent(stored.own)
         if stored.everyones is not None:
             return _recent(stored.everyones)
