@@ -364,42 +364,59 @@ async def recent_stories(
     conn: aiosqlite.Connection, since: str, until: str, *, viewer: int | None
 ) -> list[RecentStory]:
     """Stories dated from ``since`` to ``until`` that ``viewer`` may see (as
-    ``story_for_link``), each with the feeds that carried it. Each owner's stories are read
-    through its date index, so the cost is the window's, never the archive's."""
-    stories: list[RecentStory] = []
-    for sql, params in recent_stories_queries(since, until, viewer):
-        async with conn.execute(sql, params) as cursor:
-            stories += [
-                RecentStory(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    row[4],
-                    row[5] or None,
-                    frozenset(int(f) for f in row[6].split(",")) if row[6] else frozenset(),
-                )
-                for row in await cursor.fetchall()
-            ]
-    return stories
+    ``story_for_link``), each with the feeds that carried it."""
+    owners = (None, viewer) if viewer else (None,)
+    return [
+        story
+        for owner in owners
+        for story in await owners_recent_stories(conn, since, until, owner)
+    ]
+
+
+async def owners_recent_stories(
+    conn: aiosqlite.Connection, since: str, until: str, owner: int | None
+) -> list[RecentStory]:
+    """One owner's stories (None: the global ones) dated from ``since`` to ``until``, each
+    with the feeds that carried it, read through that owner's date index, so the cost is the
+    window's, never the archive's."""
+    sql, params = _recent_stories_query(since, until, owner)
+    return [
+        RecentStory(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5] or None,
+            frozenset(int(f) for f in row[6].split(",")) if row[6] else frozenset(),
+        )
+        for row in await conn.execute_fetchall(sql, params)
+    ]
 
 
 def recent_stories_queries(
     since: str, until: str, viewer: int | None
 ) -> list[tuple[str, tuple[object, ...]]]:
     """The statements ``recent_stories`` runs: one for the global stories and, for a
-    server, one for its own, each named to its index (SQLite refuses it rather than scan)."""
-    parts: list[tuple[str, str, tuple[object, ...]]] = [("articles_by_date", "a.guild_id = 0", ())]
-    if viewer:
-        parts.append(("articles_of_servers", "a.guild_id != 0 AND a.guild_id = ?", (viewer,)))
-    return [
-        (
-            "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id, "  # noqa: S608
-            "(SELECT group_concat(e.feed_id) FROM feed_entries AS e WHERE e.article_id = a.id) "
-            f"FROM articles AS a INDEXED BY {index} WHERE {owner_test} "
-            "AND coalesce(a.published_at, a.fetched_at) BETWEEN ? AND ? "
-            f"ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT {_WINDOW_MOST}",
-            (*owner_params, since, until),
-        )
-        for index, owner_test, owner_params in parts
-    ]
+    server, one for its own."""
+    owners = (None, viewer) if viewer else (None,)
+    return [_recent_stories_query(since, until, owner) for owner in owners]
+
+
+def _recent_stories_query(
+    since: str, until: str, owner: int | None
+) -> tuple[str, tuple[object, ...]]:
+    """One owner's window, named to its index (SQLite refuses the query rather than scan)."""
+    index, owner_test = "articles_by_date", "a.guild_id = 0"
+    owner_params: tuple[object, ...] = ()
+    if owner:
+        index, owner_test = "articles_of_servers", "a.guild_id != 0 AND a.guild_id = ?"
+        owner_params = (owner,)
+    return (
+        "SELECT a.id, a.title, length(a.body), a.url, a.guid, a.guild_id, "  # noqa: S608
+        "(SELECT group_concat(e.feed_id) FROM feed_entries AS e WHERE e.article_id = a.id) "
+        f"FROM articles AS a INDEXED BY {index} WHERE {owner_test} "
+        "AND coalesce(a.published_at, a.fetched_at) BETWEEN ? AND ? "
+        f"ORDER BY coalesce(a.published_at, a.fetched_at) DESC, a.id DESC LIMIT {_WINDOW_MOST}",
+        (*owner_params, since, until),
+    )

@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot.feeds.reading import Headlines
 from storage.articles import owner_key
-from storage.feeds import RecentStory, recent_stories
+from storage.feeds import RecentStory, owners_recent_stories, recent_stories
 
 SAME_STORY_WINDOW = timedelta(days=3)
 # How far back a round's window reaches for the oldest entry it stores; older entries (a
@@ -95,10 +95,9 @@ class RecentStories:
         stories = self._owners.get(owner)
         if stories is None:
             stories = self._owners[owner] = _OwnerStories()
-            found = await recent_stories(
-                self._conn, _iso(self._since), _iso(self._until), viewer=owner or None
+            found = await owners_recent_stories(
+                self._conn, _iso(self._since), _iso(self._until), owner or None
             )
             for story in found:
-                if owner_key(story.guild_id) == owner:
-                    stories.add(story)
+                stories.add(story)
         return stories
