@@ -23,6 +23,7 @@ article and, in the speaker index, across articles.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.quotes.candidates import (
@@ -74,6 +75,9 @@ class Quote:
     end: int
     cue: str
 
+
+# A speech verb in its participle form ("saying", "adding").
+_PARTICIPLE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 
 # A speaker decision: ("person", id), ("none", None) for teams and unnamed sources, or
 # ("unknown", None) when nothing trustworthy was found.
@@ -412,6 +416,11 @@ class _Article:
             if agent.end > verb or agent.start < start:
                 continue
             gap = frame[agent.end : verb]
+            if "," in gap and _PARTICIPLE.match(frame, verb):
+                # "Leclerc paid tribute to his father Herve, who died in 2017, saying:": a
+                # participle after a comma belongs to the clause's subject, not the name
+                # before it.
+                return None
             if TRANSPARENT.match(gap):
                 return agent
             if not strict and LOOSE_GAP.match(gap) and agent.subject:

@@ -65,7 +65,7 @@ class ArticleReading:
     def __init__(self, text: str, index: SpeakerIndex, year: int | None) -> None:
         self.text = text
         self.index = index
-        self.local = LocalNames(year)
+        self.local = LocalNames(year, text)
         self.year = year
         self.paragraphs: list[Paragraph] = []
         self.mentions: list[tuple[int, str]] = []  # (absolute position, person id) in order

@@ -19,6 +19,7 @@ from bot.people.places import VENUES
 from bot.quotes.descriptors import Descriptors
 from bot.quotes.lexicon import (
     NAME_PARTICLES,
+    NATION_NOUNS,
     NOT_NAME_WORDS,
     ROLE_WORDS,
     TEAM_ALIASES,
@@ -47,6 +48,8 @@ _OUTLET_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _GENERATIONS = frozenset({"jr", "sr", "junior", "senior"})
+# Words of nationality ("Briton", "Irish"): they describe a person, they are never a name.
+_NATIONALITY = frozenset({*NATION_NOUNS, *NATION_NOUNS.values()})
 
 
 # One name, or one capitalised word an article may yet teach a meaning for, within a run of
@@ -97,6 +100,11 @@ class SpeakerIndex:
         self._runs: dict[int, dict[str, tuple[_Plan, ...]]] = {}
         # People the directory does not know, named in the news: id -> name as written.
         self._news_names: dict[str, str] = {}
+        # Newcomers read from the end of a longer run of capitalised words, whose first
+        # word is no first name the directory has: id -> their first and last words as
+        # written. Capitalised pairs that are not people ("Free Bet Welcome Offer") look
+        # like these, so the article must bear them out (``LocalNames.confirms``).
+        self.unsure_news: dict[str, tuple[str, str]] = {}
         self._first_keys = {p.id: normalise_name(p.first_name) for p in self.people.values()}
         self._last_keys = {p.id: normalise_name(p.last_name) for p in self.people.values()}
         for person in self.people.values():
@@ -203,6 +211,12 @@ class SpeakerIndex:
                 if found_as is None:
                     continue
                 kind, ids = found_as
+                if (
+                    ids
+                    and ids[0] in self.unsure_news
+                    and not local.confirms(self.unsure_news[ids[0]], text, at + start)
+                ):
+                    continue
                 if (
                     not single
                     and ids
@@ -357,13 +371,19 @@ class SpeakerIndex:
         if not all(_name_like(word) for word in taken):
             return None
         folded = [keys[i], owner_keys[i + 1]]
-        if any(word in NOT_NAME_WORDS or word in self._teams for word in folded):
+        if any(
+            word in NOT_NAME_WORDS or word in self._teams or word in _NATIONALITY for word in folded
+        ):
             return None
         if " ".join(folded) in VENUES:
             return None
         surname_taken = folded[-1] in self._surnames
         possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
-        return self._news_plan(taken, folded, folded, possessive, surname_taken)
+        news = self._news_plan(taken, folded, folded, possessive, surname_taken)
+        if folded[0] not in self._first_names and count > 2:
+            person_id = news[1][2][1][0]
+            self.unsure_news.setdefault(person_id, (taken[0], _POSSESSIVE.sub("", taken[-1])))
+        return news
 
     def _news_plan(
         self,
@@ -456,8 +476,10 @@ class LocalNames:
     once the article has named him in full, and "race director" means Masi once it has said
     "race director Michael Masi"."""
 
-    def __init__(self, year: int | None) -> None:
+    def __init__(self, year: int | None, text: str = "") -> None:
         self.year = year
+        self.text = text
+        self._confirmed: dict[str, bool] = {}
         self.era = year or date.today().year
         self.first: dict[str, str] = {}
         self.last: dict[str, str] = {}
@@ -478,6 +500,22 @@ class LocalNames:
         if last:
             self.last.setdefault(last, person_id)
             self.last.setdefault(said[1], person_id)
+
+    def confirms(self, name: tuple[str, str], frame: str, at: int) -> bool:
+        """Whether the article bears out a name the directory cannot vouch for: a role
+        just before it ("HRC president Koji Watanabe"), or its surname standing alone
+        elsewhere ("... Watanabe said"), as the news refers to a person again."""
+        before = frame[max(0, at - 40) : at].lower().split()
+        if before and (before[-1] in ROLE_WORDS or " ".join(before[-2:]) in ROLE_WORDS):
+            return True
+        first, surname = name
+        known = self._confirmed.get(surname)
+        if known is None:
+            alone = re.compile(rf"(?<![\w\-]){re.escape(surname)}(?![\w\-])")
+            together = re.compile(rf"{re.escape(first)}\s+{re.escape(surname)}(?![\w\-])")
+            known = len(alone.findall(self.text)) > len(together.findall(self.text))
+            self._confirmed[surname] = known
+        return known
 
     def teach_first(self, first_name: str, person_id: str) -> None:
         """The article introduced ``person_id`` by first name ("his father, Adam")."""

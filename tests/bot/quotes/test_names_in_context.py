@@ -1,0 +1,56 @@
+"""Names read in their context: a participle belongs to its clause's subject, a word of
+nationality is never part of a name, and a capitalised pair at the end of a longer run is a
+person only when the article bears it out."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.people.directory import builtin_directory_text, parse_builtin_directory
+from bot.people.resolver import PeopleDirectory
+from bot.quotes import SpeakerIndex, extract_quotes
+
+
+@pytest.fixture(scope="module")
+def index() -> SpeakerIndex:
+    people = parse_builtin_directory(builtin_directory_text())
+    return SpeakerIndex(people, PeopleDirectory(people).prominence)
+
+
+def speakers(text: str, index: SpeakerIndex) -> list[tuple[str, str | None]]:
+    return [
+        (" ".join(q.text.split()[:3]), index.name(q.speaker_id) if q.speaker_id else None)
+        for q in extract_quotes(text, index, year=2025)
+    ]
+
+
+def test_saying_after_an_aside_about_a_relative_is_the_drivers(index: SpeakerIndex) -> None:
+    text = (
+        "Charles Leclerc won in Monaco.\n\n"
+        "Leclerc paid tribute to his father Herve, who passed away in 2017, saying: "
+        "“I was thinking about my dad in the last laps.”"
+    )
+    assert speakers(text, index) == [("I was thinking", "Charles Leclerc")]
+
+
+def test_a_nationality_before_a_surname_is_not_a_first_name(index: SpeakerIndex) -> None:
+    text = (
+        "Lewis Hamilton and George Russell both backed the idea.\n\n"
+        "Fellow Briton Russell remarked: “It would be good for everyone on the grid.”"
+    )
+    assert speakers(text, index) == [("It would be", "George Russell")]
+
+
+def test_a_capitalised_pair_ending_a_longer_run_is_no_speaker_unless_borne_out(
+    index: SpeakerIndex,
+) -> None:
+    advert = (
+        "Betfred banner advertising the Free Bet Welcome Offer\n\n"
+        "“It is huge in Colombia, but it is hard to make it,” says the former driver."
+    )
+    assert speakers(advert, index) == []
+    named_again = (
+        "Racing Organization Koji Watanabe spoke before the test.\n\n"
+        "“We want to compete for the title,” said Watanabe."
+    )
+    assert speakers(named_again, index) == [("We want to", "Koji Watanabe")]
