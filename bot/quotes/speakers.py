@@ -371,9 +371,14 @@ class SpeakerIndex:
         if not all(_name_like(word) for word in taken):
             return None
         folded = [keys[i], owner_keys[i + 1]]
-        if any(
-            word in NOT_NAME_WORDS or word in self._teams or word in _NATIONALITY for word in folded
+        if any(word in NOT_NAME_WORDS or word in _NATIONALITY for word in folded):
+            return None
+        if folded[0] in self._teams or (
+            folded[1] in self._teams
+            and (folded[0] not in self._first_names or " ".join(folded) in self._teams)
         ):
+            # A team's name is no person's, but a first name before it is the team's
+            # namesake ("Eddie Jordan", "Peter Sauber").
             return None
         if " ".join(folded) in VENUES:
             return None

@@ -54,3 +54,11 @@ def test_a_capitalised_pair_ending_a_longer_run_is_no_speaker_unless_borne_out(
         "“We want to compete for the title,” said Watanabe."
     )
     assert speakers(named_again, index) == [("We want to", "Koji Watanabe")]
+
+
+def test_a_first_name_before_a_teams_name_is_its_namesake(index: SpeakerIndex) -> None:
+    text = (
+        "Eddie Jordan spoke on the radio about his health.\n\n"
+        "Jordan replied: “I just had a big day of it yesterday, so I am sorry.”"
+    )
+    assert speakers(text, index) == [("I just had", "Eddie Jordan")]
