@@ -138,6 +138,13 @@ class SpeakerIndex:
         # "jean eric"). A capitalised word outside this set that means nobody now never will.
         self._learnable = {*self._first_keys.values(), *self._last_keys.values()}
         self._first_names = {key for key in self._first_keys.values() if key}
+        # First name -> (surname, id) of each person, to read a name a scraper glued to the
+        # next word ("Fernando Alonsowith") as the person it starts with.
+        self._by_first: dict[str, list[tuple[str, str]]] = {}
+        for person_id, first in self._first_keys.items():
+            last = self._last_keys[person_id]
+            if first and last and " " not in last:
+                self._by_first.setdefault(first, []).append((last, person_id))
         for key in (*self._names, *self._surnames):
             words = key.split()
             for i in range(1, len(words) + 1):
@@ -382,6 +389,10 @@ class SpeakerIndex:
             return None
         if " ".join(folded) in VENUES:
             return None
+        glued = self._glued_name(folded)
+        if glued is not None:
+            key = " ".join(folded)
+            return 2, (False, key, ("person", (glued,)), False, None)
         surname_taken = folded[-1] in self._surnames
         possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
         news = self._news_plan(taken, folded, folded, possessive, surname_taken)
@@ -389,6 +400,20 @@ class SpeakerIndex:
             person_id = news[1][2][1][0]
             self.unsure_news.setdefault(person_id, (taken[0], _POSSESSIVE.sub("", taken[-1])))
         return news
+
+    def _glued_name(self, folded: list[str]) -> str | None:
+        """The known person a first name and a surname with a word glued on stand for
+        ("fernando alonsowith"): only when one person of that first name fits, and the
+        surname alone is no one's."""
+        first, written = folded
+        if written in self._surnames:
+            return None
+        fits = [
+            person_id
+            for last, person_id in self._by_first.get(first, ())
+            if written.startswith(last) and 2 <= len(written) - len(last) <= 4 and len(last) >= 4
+        ]
+        return fits[0] if len(set(fits)) == 1 else None
 
     def _news_plan(
         self,

@@ -62,3 +62,11 @@ def test_a_first_name_before_a_teams_name_is_its_namesake(index: SpeakerIndex) -
         "Jordan replied: “I just had a big day of it yesterday, so I am sorry.”"
     )
     assert speakers(text, index) == [("I just had", "Eddie Jordan")]
+
+
+def test_a_name_glued_to_the_next_word_is_still_the_known_person(index: SpeakerIndex) -> None:
+    text = (
+        "Everything went wrong for Fernando Alonsowith the champion stuck in traffic.\n\n"
+        "“It was a difficult day for us, as we expected,” he said."
+    )
+    assert speakers(text, index) == [("It was a", "Fernando Alonso")]
