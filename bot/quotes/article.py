@@ -205,8 +205,12 @@ class _Article:
         sentence_start = min(sentence_start, len(before)) + before_start
         fragment = frame[sentence_start : span.open_at]
         if fragment.strip():
-            found = self._before_cue(para, sentence_start, span.open_at, quote, span)
             whole = last_sentence_start(frame[: span.open_at])
+            if whole < sentence_start and fragment.rstrip().endswith(":"):
+                # "Lambiase on ‘younger brother’ Verstappen: ‘...’": a scare quote inside a
+                # label does not start it; the label is the whole sentence.
+                sentence_start = whole
+            found = self._before_cue(para, sentence_start, span.open_at, quote, span)
             if (found is None or found[0][0] == "unknown") and whole < sentence_start:
                 # A second partial quotation in one sentence: look at the whole sentence.
                 found = self._before_cue(para, whole, span.open_at, quote, span) or found

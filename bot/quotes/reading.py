@@ -94,9 +94,20 @@ class ArticleReading:
                 if not clutter:
                     para.spans = pair_marks(line)
                     para.frame = blank_spans(line, para.spans)
-                    para.named = self._named(para)
                 self.paragraphs.append(para)
             offset += len(line) + 1
+        # Headlines and standfirsts use short forms ("Lambiase on Verstappen: ...") that the
+        # body explains later ("race engineer Gianpiero Lambiase"): the article's lessons
+        # are learned from all of it before any paragraph is read for who speaks.
+        for para in self.paragraphs:
+            if not para.clutter:
+                self._named(para)
+        self.mentions.clear()
+        self._roles_to_learn.clear()
+        self.local.settle()
+        for para in self.paragraphs:
+            if not para.clutter:
+                para.named = self._named(para)
         for para in self.paragraphs[:3]:
             people = [a for a in para.named if a.kind == "person" and len(a.ids) == 1]
             if people and not para.clutter:

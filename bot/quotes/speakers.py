@@ -249,7 +249,7 @@ class SpeakerIndex:
                     stop += 1
                 found.append((offset + at + start, offset + stop, kind, ids, possessive))
                 if lesson is not None:
-                    local.learn(*lesson)
+                    local.learn(*lesson, owner=possessive)
         return found
 
     def _plans(self, run: str, era: int) -> tuple[_Plan, ...]:
@@ -340,7 +340,8 @@ class SpeakerIndex:
                 person_id = self.relative(found[1][0], "", senior=True)
                 return 2, (False, " ".join(keys[i : i + 2]), ("person", (person_id,)), False, None)
         for length in range(min(3, count - i), 1, -1):
-            key = " ".join(keys[i : i + length])
+            # "Oscar Piastri’s engineer": a known name in the possessive is still known.
+            key = " ".join([*keys[i : i + length - 1], owner_keys[i + length - 1]])
             meaning = self._lookup(key, length, era)
             if meaning is not None:
                 after = i + length
@@ -513,23 +514,42 @@ class LocalNames:
         self.era = year or date.today().year
         self.first: dict[str, str] = {}
         self.last: dict[str, str] = {}
+        # Surnames taught only by a possessive ("Mick Schumacher’s uncle"): the person owns
+        # something there, they are not the one the article goes on to quote.
+        self._owners_last: dict[str, str] = {}
         self.known: list[str] = []
         self.roles: dict[str, str] = {}
 
-    def learn(self, person_id: str, first: str, last: str, said: tuple[str, str]) -> None:
+    def learn(
+        self,
+        person_id: str,
+        first: str,
+        last: str,
+        said: tuple[str, str],
+        *,
+        owner: bool = False,
+    ) -> None:
         """The article named ``person_id`` in full: ``first`` and ``last`` are the folded
-        names the directory knows, ``said`` the folded first and last words as written."""
+        names the directory knows, ``said`` the folded first and last words as written;
+        ``owner`` when the name stood in the possessive."""
         if person_id not in self.known:
             self.known.append(person_id)
         # The first person named in full keeps a shared surname: an article names its
         # subject first ("Mick Schumacher ... the son of Michael Schumacher ... Schumacher
-        # said").
+        # said"), unless it named them only as the owner of someone else.
         if first:
             self.first.setdefault(first, person_id)
             self.first.setdefault(said[0], person_id)
         if last:
-            self.last.setdefault(last, person_id)
-            self.last.setdefault(said[1], person_id)
+            taught = self._owners_last if owner else self.last
+            taught.setdefault(last, person_id)
+            taught.setdefault(said[1], person_id)
+
+    def settle(self) -> None:
+        """After the whole article is read: a surname only a possessive taught goes to its
+        owner when no one named otherwise shares it."""
+        for key, person_id in self._owners_last.items():
+            self.last.setdefault(key, person_id)
 
     def confirms(self, name: tuple[str, str], frame: str, at: int) -> bool:
         """Whether the article bears out a name the directory cannot vouch for: a role

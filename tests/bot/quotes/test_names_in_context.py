@@ -70,3 +70,36 @@ def test_a_name_glued_to_the_next_word_is_still_the_known_person(index: SpeakerI
         "“It was a difficult day for us, as we expected,” he said."
     )
     assert speakers(text, index) == [("It was a", "Fernando Alonso")]
+
+
+def test_a_headline_short_form_the_body_explains_later_is_that_person(
+    index: SpeakerIndex,
+) -> None:
+    text = (
+        "Lambiase on ‘younger brother’ Verstappen: ‘I do not want to speak out of turn’\n\n"
+        "The role of race engineer Gianpiero Lambiase cannot be underestimated."
+    )
+    assert speakers(text, index) == [("I do not", "Gianpiero Lambiase")]
+
+
+def test_a_known_name_in_the_possessive_is_not_a_newcomer(index: SpeakerIndex) -> None:
+    # The quote must be stored under the directory's Piastri, or /quote piastri misses it.
+    text = (
+        "Tom Stallard, Oscar Piastri’s engineer at McLaren, spoke to the BBC.\n\n"
+        "“I was happy with the car all weekend,” said Piastri."
+    )
+    [quote] = extract_quotes(text, index, year=2025)
+    assert quote.speaker_id is not None
+    assert quote.speaker_id in index.people
+    assert index.name(quote.speaker_id) == "Oscar Piastri"
+
+
+def test_a_surname_named_only_as_an_owner_goes_to_the_one_quoted(
+    index: SpeakerIndex,
+) -> None:
+    text = (
+        "“Steiner protects Mazepin” – Mick Schumacher’s family speaks out\n\n"
+        "His uncle Ralf Schumacher wrote a column about the Dutch Grand Prix.\n\n"
+        "“You get the feeling that Steiner takes Mazepin under his wing,” Schumacher said."
+    )
+    assert speakers(text, index)[-1] == ("You get the", "Ralf Schumacher")
