@@ -88,7 +88,7 @@ def _seat(emulator: DiscordEmulator, guilds: int) -> Seat:
     state = emulator.state
     first = state.create_guild("Paddock Bench")
     channel = state.create_text_channel(first, "f1-chat")
-    member = state.create_member(first, "fan")
+    member = state.add_member(first, state.create_user("fan"))
     for number in range(1, guilds):
         state.create_guild(f"Server {number}")
     return Seat(channel, member)
