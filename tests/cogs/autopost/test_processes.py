@@ -25,6 +25,7 @@ import pytest
 from bot.delivery.outbox import delivery_hook
 from bot.ingest.store import ingest_articles
 from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
+from emulator.process import start_bot_process
 from storage.db import connect, load_migrations
 from storage.guilds import set_news_channel
 from tests.cogs.autopost.conftest import titles
@@ -73,23 +74,13 @@ async def paddocks(
         for _ in range(count):
             earlier = len(list(database.parent.glob("paddock-*.log")))
             log = database.parent / f"paddock-{earlier}.log"
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
+            process = await start_bot_process(
                 "tests.cogs.autopost.delivery_process",
-                "--database",
-                str(database),
-                "--rest",
-                emulator.base_url,
-                "--gateway",
-                emulator.gateway_url,
-                "--token",
+                emulator,
+                database,
                 TOKEN,
                 "--lease",
                 str(lease),
-                cwd=REPO,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
                 stderr=log.open("w"),
             )
             started.append(Paddock(process, log))
