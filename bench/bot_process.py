@@ -11,29 +11,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from bench.shards import ShardedPaddockBot
 from bot.app import PaddockBot
 from bot.settings import Settings
 from cogs._loopback import point_discord_at
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    base_url: str
-    gateway_url: str
+from emulator.process import bot_process_arguments, endpoints, run_until_input_closes
 
 
 async def run(args: argparse.Namespace) -> None:
-    point_discord_at(Endpoints(args.rest, args.gateway))
+    point_discord_at(endpoints(args))
     kind = ShardedPaddockBot if args.sharded else PaddockBot
     bot = kind(
         # No feeds: the benchmark measures commands, and there is no network to poll.
-        Settings(database=Path(args.database), feeds=()),
+        Settings(database=args.database, feeds=()),
         sync_commands=False,
         guild_ready_timeout=0.05,
         chunk_guilds_at_startup=False,
@@ -48,22 +40,11 @@ async def run(args: argparse.Namespace) -> None:
         print(json.dumps(report), flush=True)
 
     bot.add_listener(on_ready)
-    client = asyncio.create_task(bot.start(args.token))
-    stdin_closed = asyncio.create_task(asyncio.to_thread(sys.stdin.read))
-    done, _ = await asyncio.wait({client, stdin_closed}, return_when=asyncio.FIRST_COMPLETED)
-    if client in done:
-        client.result()
-        return
-    await bot.close()
-    await client
+    await run_until_input_closes(bot, args.token)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--rest", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--token", required=True)
+    parser = bot_process_arguments(__doc__.splitlines()[0])
     parser.add_argument("--sharded", action="store_true")
     asyncio.run(run(parser.parse_args()))
 

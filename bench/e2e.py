@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from bench.scale import DRIVERS, LATEST_ABOUT, PARTIALS, QUOTE_ABOUT, QUOTE_PEOPLE, STORY_WORDS
 from bench.timing import Latency, latency, rss_mb
 from emulator import Channel, DiscordEmulator, InteractionHandle, Member
+from emulator.process import start_bot_process
 
 TOKEN = "bench.bot.token"
 READY_WITHIN_SECONDS = 300.0
@@ -44,27 +44,8 @@ class Seat:
 async def _start_bot(
     emulator: DiscordEmulator, database: Path, *, sharded: bool
 ) -> tuple[asyncio.subprocess.Process, dict[str, Any]]:
-    command = [
-        sys.executable,
-        "-m",
-        "bench.bot_process",
-        "--database",
-        str(database),
-        "--rest",
-        emulator.base_url,
-        "--gateway",
-        emulator.gateway_url,
-        "--token",
-        TOKEN,
-    ]
-    if sharded:
-        command.append("--sharded")
-    child = await asyncio.create_subprocess_exec(
-        *command,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        cwd=Path(__file__).resolve().parents[1],
-    )
+    sharding = ["--sharded"] if sharded else []
+    child = await start_bot_process("bench.bot_process", emulator, database, TOKEN, *sharding)
     assert child.stdout is not None
     async with asyncio.timeout(READY_WITHIN_SECONDS):
         line = await child.stdout.readline()
@@ -88,7 +69,7 @@ def _seat(emulator: DiscordEmulator, guilds: int) -> Seat:
     state = emulator.state
     first = state.create_guild("Paddock Bench")
     channel = state.create_text_channel(first, "f1-chat")
-    member = state.create_member(first, "fan")
+    member = state.add_member(first, state.create_user("fan"))
     for number in range(1, guilds):
         state.create_guild(f"Server {number}")
     return Seat(channel, member)

@@ -193,7 +193,7 @@ class InteractionFactory:
     def command(
         self,
         path: str,
-        options: Mapping[str, Any] | None,
+        options: Mapping[str, Any] | None = None,
         *,
         channel: Channel,
         user: UserLike | None = None,

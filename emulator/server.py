@@ -12,10 +12,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ParamSpec
 
 from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Handler
@@ -46,6 +46,8 @@ _HIDDEN_HEADERS = {"authorization"}
 # The client registers a View (or Modal) only after it has read the response that showed it;
 # no person clicks within 100 ms of seeing one, so presses and submissions wait that long.
 HUMAN_REACTION_SECONDS = 0.1
+
+P = ParamSpec("P")
 
 
 class DiscordEmulator:
@@ -80,6 +82,11 @@ class DiscordEmulator:
         self.validator = OpenAPIValidator(spec_path) if spec_path else None
         self.gateway = Gateway(self.state, heartbeat_interval_ms=heartbeat_interval_ms, token=token)
         self.interaction_factory = InteractionFactory(self.state)
+        # A user runs a slash command (options outside the command's registered limits raise
+        # ``OptionRejected``, as Discord's client refuses them) or types in an autocompleted
+        # option; the factory's builders say what each takes.
+        self.slash_command = self._sent_now(self.interaction_factory.command)
+        self.autocomplete = self._sent_now(self.interaction_factory.autocomplete)
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.errors: list[str] = []
@@ -267,39 +274,15 @@ class DiscordEmulator:
             raise RuntimeError("no connected gateway session receives this interaction")
         return handle
 
-    async def slash_command(
-        self,
-        path: str,
-        options: Mapping[str, Any] | None = None,
-        *,
-        channel: Channel,
-        user: UserLike | None = None,
-        locale: str = "en-US",
-        enforce_limits: bool = True,
-    ) -> InteractionHandle:
-        """Run ``/paddock channel set`` with ``options`` ({"channel": news_channel, ...}).
+    def _sent_now(
+        self, build: Callable[P, dict[str, Any]]
+    ) -> Callable[P, Coroutine[Any, Any, InteractionHandle]]:
+        """Builds the interaction ``build`` describes and sends it to the bot at once."""
 
-        Raises ``OptionRejected`` for a value outside the command's registered limits, as
-        Discord's client does (see ``InteractionFactory.command``)."""
-        payload = self.interaction_factory.command(
-            path, options, channel=channel, user=user, locale=locale, enforce_limits=enforce_limits
-        )
-        return await self.dispatch_interaction(payload)
+        async def send(*args: P.args, **kwargs: P.kwargs) -> InteractionHandle:
+            return await self.dispatch_interaction(build(*args, **kwargs))
 
-    async def autocomplete(
-        self,
-        path: str,
-        options: Mapping[str, Any],
-        focused: str,
-        *,
-        channel: Channel,
-        user: UserLike | None = None,
-        locale: str = "en-US",
-    ) -> InteractionHandle:
-        payload = self.interaction_factory.autocomplete(
-            path, options, focused, channel=channel, user=user, locale=locale
-        )
-        return await self.dispatch_interaction(payload)
+        return send
 
     async def press(
         self,

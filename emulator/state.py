@@ -130,25 +130,17 @@ class EmulatorState:
         *,
         roles: list[Role] | tuple[Role, ...] = (),
         nick: str | None = None,
-    ) -> Member:
-        member = Member(user=user, guild_id=guild.id, role_ids=[r.id for r in roles], nick=nick)
-        guild.members[user.id] = member
-        return member
-
-    def create_member(
-        self,
-        guild: Guild,
-        username: str,
-        *,
-        roles: list[Role] | tuple[Role, ...] = (),
         permissions: int | None = None,
     ) -> Member:
-        """A new user who joins ``guild``; ``permissions`` adds a personal role granting them."""
-        user = self.create_user(username)
+        """``user`` joins ``guild``; ``permissions`` adds a personal role granting them."""
         granted = list(roles)
         if permissions is not None:
-            granted.append(self.create_role(guild, f"{username} role", permissions=permissions))
-        return self.add_member(guild, user, roles=granted)
+            granted.append(
+                self.create_role(guild, f"{user.username} role", permissions=permissions)
+            )
+        member = Member(user=user, guild_id=guild.id, role_ids=[r.id for r in granted], nick=nick)
+        guild.members[user.id] = member
+        return member
 
     def create_channel(
         self,

@@ -97,8 +97,8 @@ def seed_world(emulator: DiscordEmulator) -> World:
         guild, "Moderators", permissions=Permission.MANAGE_GUILD | Permission.MANAGE_MESSAGES
     )
     fans_role = state.create_role(guild, "F1 Fans", mentionable=True)
-    moderator = state.create_member(guild, "marshal", roles=[moderator_role])
-    fan = state.create_member(guild, "tifosi", roles=[fans_role])
+    moderator = state.add_member(guild, state.create_user("marshal"), roles=[moderator_role])
+    fan = state.add_member(guild, state.create_user("tifosi"), roles=[fans_role])
     return World(
         guild=guild,
         general=general,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import shutil
 from collections.abc import AsyncIterator, Iterable
@@ -16,7 +17,7 @@ from bot.cli.bot import run_bot
 from bot.ingest.bulk import import_paths
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
-from emulator import DiscordEmulator, Message
+from emulator import CallbackType, DiscordEmulator, Message
 from storage.db import connect
 from tests.conftest import seed_article
 from tests.discord_harness import DiscordHarness
@@ -160,6 +161,40 @@ async def paddock(news_db: Path) -> AsyncIterator[DiscordHarness]:
     async with harness.running(make_bot(news_db)) as running:
         yield running
         audit_replies(running)
+
+
+async def answer(
+    paddock: DiscordHarness, path: str, options: dict[str, Any] | None = None
+) -> Message:
+    """The message Paddock answers ``/path`` with, once its answer has come."""
+    handle = await paddock.slash(path, options)
+    await handle.response()
+    assert handle.original is not None, f"/{path} {options} showed no message"
+    return handle.original
+
+
+async def told_privately(
+    paddock: DiscordHarness, path: str, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Paddock's answer to ``/path``, which only the person who asked may see."""
+    reply = await (await paddock.slash(path, options)).response()
+    assert reply["data"]["flags"] == 64, reply
+    return reply
+
+
+async def assert_buttons_answer_only_their_owner(
+    paddock: DiscordHarness, message: Message, labels: Iterable[str]
+) -> None:
+    """Another member pressing each of ``labels`` is told privately that the buttons are
+    not theirs, and ``message`` stays as it was."""
+    before = copy.deepcopy(message.embeds)
+    for label in labels:
+        press = await paddock.press(message, button(message, label), user=paddock.world.fan)
+        reply = await press.response()
+        assert reply["type"] == CallbackType.CHANNEL_MESSAGE
+        assert reply["data"]["flags"] == 64
+        assert "belong to someone else" in reply["data"]["content"]
+    assert message.embeds == before
 
 
 def button(message: Message | None, label: str) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.cogs.conftest import answer
 from tests.discord_harness import DiscordHarness
 
 
@@ -42,11 +43,8 @@ async def test_an_empty_option_offers_a_full_list(paddock: DiscordHarness) -> No
 
 async def test_a_chosen_person_id_runs_the_command(paddock: DiscordHarness) -> None:
     choices = await choices_for(paddock, "driver", {"name": "lecl"}, "name")
-    handle = await paddock.slash("driver", {"name": choices[0]["value"]})
-    await handle.response()
-
-    assert handle.original is not None
-    assert handle.original.embeds[0]["title"] == "Charles Leclerc"
+    message = await answer(paddock, "driver", {"name": choices[0]["value"]})
+    assert message.embeds[0]["title"] == "Charles Leclerc"
 
 
 async def test_latest_about_offers_teams_too(paddock: DiscordHarness) -> None:

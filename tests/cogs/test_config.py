@@ -240,7 +240,9 @@ async def test_one_servers_settings_are_invisible_to_another(news_db: Path) -> N
     state = harness.emulator.state
     other = state.create_guild("Rival Server")
     other_general = state.create_text_channel(other, "general")
-    other_mod = state.create_member(other, "rival-mod", permissions=Permission.MANAGE_GUILD)
+    other_mod = state.add_member(
+        other, state.create_user("rival-mod"), permissions=Permission.MANAGE_GUILD
+    )
     # A member of both servers: the only way a channel of the first could even be named.
     state.add_member(harness.world.guild, other_mod.user)
     world = harness.world

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from emulator import CallbackType, Message
-from tests.cogs.conftest import LONG_TITLE, button, button_disabled
+from tests.cogs.conftest import (
+    LONG_TITLE,
+    answer,
+    assert_buttons_answer_only_their_owner,
+    button,
+    button_disabled,
+    told_privately,
+)
 from tests.discord_harness import DiscordHarness
 
 
@@ -42,11 +49,7 @@ async def test_latest_count_limits_the_list(paddock: DiscordHarness) -> None:
 
 
 async def test_latest_about_a_person_lists_only_their_stories(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("latest", {"about": "hamilton"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "latest", {"about": "hamilton"})
     assert message.embeds[0]["title"] == "Latest on Lewis Hamilton"
     listed = headlines(message)
     assert any("Hamilton: Ferrari upgrade" in h for h in listed)
@@ -54,11 +57,7 @@ async def test_latest_about_a_person_lists_only_their_stories(paddock: DiscordHa
 
 
 async def test_latest_about_a_team_lists_only_its_stories(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("latest", {"about": "mclaren"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "latest", {"about": "mclaren"})
     assert message.embeds[0]["title"] == "Latest on McLaren"
     listed = headlines(message)
     assert {h for h in listed if "Piastri" in h or "Norris" in h} == set(listed)
@@ -66,37 +65,25 @@ async def test_latest_about_a_team_lists_only_its_stories(paddock: DiscordHarnes
 
 
 async def test_latest_about_a_misspelt_driver_still_finds_them(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("latest", {"about": "verstapen"})
-    await handle.response()
-
-    assert handle.original is not None
-    assert handle.original.embeds[0]["title"] == "Latest on Max Verstappen"
+    message = await answer(paddock, "latest", {"about": "verstapen"})
+    assert message.embeds[0]["title"] == "Latest on Max Verstappen"
 
 
 async def test_latest_about_nothing_known_says_so_privately(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("latest", {"about": "xyzzy"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "latest", {"about": "xyzzy"})
     assert reply["data"]["embeds"][0]["description"] == "No stories about xyzzy yet."
 
 
 async def test_latest_about_only_punctuation_is_explained(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("latest", {"about": "?!"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "latest", {"about": "?!"})
     assert "has no words to look for" in reply["data"]["content"]
 
 
 async def test_story_shows_the_best_match_with_people_and_key_quote(
     paddock: DiscordHarness,
 ) -> None:
-    handle = await paddock.slash("story", {"words": "norris imola win"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None and not message.ephemeral
+    message = await answer(paddock, "story", {"words": "norris imola win"})
+    assert not message.ephemeral
     [embed] = message.embeds
     assert embed["title"] == "Norris wins at Imola as McLaren stretch their lead"
     assert embed["url"] == "https://demo.paddock.invalid/norris-imola-win"
@@ -108,10 +95,7 @@ async def test_story_shows_the_best_match_with_people_and_key_quote(
 
 
 async def test_story_next_and_previous_step_through_matches(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "imola"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "story", {"words": "imola"})
     first = message.embeds[0]["title"]
     count = int(message.embeds[0]["footer"]["text"].rsplit(" ", 1)[1])
     assert count >= 2
@@ -130,10 +114,7 @@ async def test_story_next_and_previous_step_through_matches(paddock: DiscordHarn
 
 
 async def test_story_next_stops_at_the_last_match(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "russell hamilton support"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "story", {"words": "russell hamilton support"})
     count = int(message.embeds[0]["footer"]["text"].rsplit(" ", 1)[1])
     for _ in range(count - 1):
         press = await paddock.press(message, button(message, "Next"))
@@ -143,10 +124,8 @@ async def test_story_next_stops_at_the_last_match(paddock: DiscordHarness) -> No
 
 
 async def test_read_more_pages_through_a_long_story_privately(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "engineer diary"})
-    await handle.response()
-    story = handle.original
-    assert story is not None and story.embeds[0]["title"] == LONG_TITLE
+    story = await answer(paddock, "story", {"words": "engineer diary"})
+    assert story.embeds[0]["title"] == LONG_TITLE
 
     opened = await paddock.press(story, button(story, "Read more"))
     await opened.response()
@@ -173,26 +152,12 @@ async def test_read_more_pages_through_a_long_story_privately(paddock: DiscordHa
 
 
 async def test_story_with_no_match_says_so_privately(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "zeppelin regatta"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "story", {"words": "zeppelin regatta"})
     assert reply["data"]["embeds"][0]["description"] == (
         "No story matches 'zeppelin regatta'. Try fewer or different words."
     )
 
 
 async def test_story_buttons_refuse_someone_else(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "imola"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
-    before = message.embeds[0]["title"]
-
-    for label in ("Next", "Read more"):
-        press = await paddock.press(message, button(message, label), user=paddock.world.fan)
-        reply = await press.response()
-        assert reply["type"] == CallbackType.CHANNEL_MESSAGE
-        assert reply["data"]["flags"] == 64
-        assert "belong to someone else" in reply["data"]["content"]
-    assert message.embeds[0]["title"] == before
+    message = await answer(paddock, "story", {"words": "imola"})
+    await assert_buttons_answer_only_their_owner(paddock, message, ("Next", "Read more"))

@@ -6,7 +6,13 @@ import itertools
 from typing import Any
 
 from emulator import CallbackType
-from tests.cogs.conftest import button, button_disabled
+from tests.cogs.conftest import (
+    answer,
+    assert_buttons_answer_only_their_owner,
+    button,
+    button_disabled,
+    told_privately,
+)
 from tests.discord_harness import DiscordHarness
 
 
@@ -15,11 +21,8 @@ def fields_of(embed: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_quote_shows_speaker_team_date_and_source(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "russell"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None and not message.ephemeral
+    message = await answer(paddock, "quote", {"person": "russell"})
+    assert not message.ephemeral
     [embed] = message.embeds
     speaker, team, date = embed["author"]["name"].split(" · ")
     assert (speaker, team) == ("George Russell", "Mercedes")
@@ -30,18 +33,12 @@ async def test_quote_shows_speaker_team_date_and_source(paddock: DiscordHarness)
 
 
 async def test_quote_by_autocomplete_id(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "max-verstappen"})
-    await handle.response()
-
-    assert handle.original is not None
-    assert handle.original.embeds[0]["author"]["name"].startswith("Max Verstappen · Red Bull")
+    message = await answer(paddock, "quote", {"person": "max-verstappen"})
+    assert message.embeds[0]["author"]["name"].startswith("Max Verstappen · Red Bull")
 
 
 async def test_another_always_steps_to_a_different_quote(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "verstappen"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "quote", {"person": "verstappen"})
     shown = [message.embeds[0]["description"]]
 
     # More presses than Verstappen has quotes: it must wrap around, never repeat in a row.
@@ -58,10 +55,7 @@ async def test_another_always_steps_to_a_different_quote(paddock: DiscordHarness
 
 
 async def test_source_shows_the_article_the_quote_came_from(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "wolff"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "quote", {"person": "wolff"})
     quote = message.embeds[0]["description"].strip("“”")
 
     press = await paddock.press(message, button(message, "Source"))
@@ -80,10 +74,7 @@ async def test_source_of_a_quote_in_a_plain_text_story_is_its_paragraph(
     paddock: DiscordHarness,
 ) -> None:
     """The seed story has a byline on separate lines: context must still be the right one."""
-    handle = await paddock.slash("quote", {"person": "hamilton", "about": "vulnerability"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "quote", {"person": "hamilton", "about": "vulnerability"})
     quote = message.embeds[0]["description"].strip("“”").rstrip(",.")
 
     press = await paddock.press(message, button(message, "Source"))
@@ -95,37 +86,24 @@ async def test_source_of_a_quote_in_a_plain_text_story_is_its_paragraph(
 
 
 async def test_quote_about_filters_by_words(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "russell", "about": "monaco"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "quote", {"person": "russell", "about": "monaco"})
     assert "Monaco" in message.embeds[0]["description"]
 
 
 async def test_quote_about_with_no_match_says_so(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "russell", "about": "submarine"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "quote", {"person": "russell", "about": "submarine"})
     text = reply["data"]["embeds"][0]["description"]
     assert text.startswith("I have no quotes from George Russell about 'submarine'.")
 
 
 async def test_quote_from_nobody_known_says_no_one_matches(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "xyzzy"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "quote", {"person": "xyzzy"})
     assert reply["data"]["content"].startswith("No one matches 'xyzzy'")
 
 
 async def test_quote_with_a_typo_finds_the_person(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "hamliton"})
-    await handle.response()
-
-    assert handle.original is not None
-    assert handle.original.embeds[0]["author"]["name"].startswith("Lewis Hamilton")
+    message = await answer(paddock, "quote", {"person": "hamliton"})
+    assert message.embeds[0]["author"]["name"].startswith("Lewis Hamilton")
 
 
 async def test_quote_for_an_unclear_name_suggests_people(paddock: DiscordHarness) -> None:
@@ -140,43 +118,25 @@ async def test_quote_for_an_unclear_name_suggests_people(paddock: DiscordHarness
 async def test_quote_from_someone_never_quoted_offers_their_stories(
     paddock: DiscordHarness,
 ) -> None:
-    handle = await paddock.slash("quote", {"person": "bottas"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "quote", {"person": "bottas"})
     text = reply["data"]["embeds"][0]["description"]
     assert text.startswith("I have no quotes from Valtteri Bottas yet.")
     assert "Hamilton offers words of support for Russell" in text
 
 
 async def test_quote_buttons_refuse_someone_else(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "russell"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
-    before = message.embeds[0]["description"]
-
-    for label in ("Another", "Source"):
-        press = await paddock.press(message, button(message, label), user=paddock.world.fan)
-        reply = await press.response()
-        assert reply["data"]["flags"] == 64
-        assert "belong to someone else" in reply["data"]["content"]
-    assert message.embeds[0]["description"] == before
+    message = await answer(paddock, "quote", {"person": "russell"})
+    await assert_buttons_answer_only_their_owner(paddock, message, ("Another", "Source"))
 
 
 async def test_driver_profile_has_team_number_nationality_stories_and_quote(
     paddock: DiscordHarness,
 ) -> None:
-    handle = await paddock.slash("driver", {"name": "checo"})
-    await handle.response()
-    assert handle.original is not None
-    assert handle.original.embeds[0]["title"] == "Sergio Pérez"
+    message = await answer(paddock, "driver", {"name": "checo"})
+    assert message.embeds[0]["title"] == "Sergio Pérez"
 
-    handle = await paddock.slash("driver", {"name": "verstappen"})
-    await handle.response()
-
-    message = handle.original
-    assert message is not None and not message.ephemeral
+    message = await answer(paddock, "driver", {"name": "verstappen"})
+    assert not message.ephemeral
     [embed] = message.embeds
     assert embed["title"] == "Max Verstappen"
     fields = fields_of(embed)
@@ -189,30 +149,19 @@ async def test_driver_profile_has_team_number_nationality_stories_and_quote(
 
 
 async def test_driver_for_a_team_boss_names_their_role(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("driver", {"name": "toto wolff"})
-    await handle.response()
-
-    assert handle.original is not None
-    fields = fields_of(handle.original.embeds[0])
+    fields = fields_of((await answer(paddock, "driver", {"name": "toto wolff"})).embeds[0])
     assert fields["Team"].startswith("Mercedes (")
 
 
 async def test_driver_unknown_says_no_one_matches(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("driver", {"name": "xyzzy"})
-    reply = await handle.response()
-
-    assert reply["data"]["flags"] == 64
+    reply = await told_privately(paddock, "driver", {"name": "xyzzy"})
     assert reply["data"]["content"].startswith("No one matches 'xyzzy'")
 
 
 async def test_driver_shows_mid_season_move_by_rounds_and_latest_team(
     paddock: DiscordHarness,
 ) -> None:
-    handle = await paddock.slash("driver", {"name": "lawson"})
-    await handle.response()
-
-    assert handle.original is not None
-    [embed] = handle.original.embeds
+    [embed] = (await answer(paddock, "driver", {"name": "lawson"})).embeds
     assert embed["title"] == "Liam Lawson"
     fields = fields_of(embed)
     # F1DB: Racing Bulls for rounds 1-11 of 2026, Red Bull from round 12.
@@ -226,10 +175,7 @@ async def test_driver_shows_the_champion_with_the_number_he_races(
     paddock: DiscordHarness,
 ) -> None:
     for query in ("norris", "1", "#1"):
-        handle = await paddock.slash("driver", {"name": query})
-        await handle.response()
-        assert handle.original is not None
-        [embed] = handle.original.embeds
+        [embed] = (await answer(paddock, "driver", {"name": query})).embeds
         assert embed["title"] == "Lando Norris", query
     fields = fields_of(embed)
     assert fields["World champion"] == "2025"

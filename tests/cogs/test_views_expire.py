@@ -8,7 +8,7 @@ import pytest
 
 from cogs import _views
 from emulator import Message
-from tests.cogs.conftest import button
+from tests.cogs.conftest import answer, button
 from tests.discord_harness import DiscordHarness
 
 SHORT_TIMEOUT = 0.5
@@ -28,10 +28,7 @@ async def buttons_gone(message: Message, within: float = 10.0) -> bool:
 
 
 async def test_quote_buttons_go_when_they_expire(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("quote", {"person": "russell"})
-    await handle.response()
-    message = handle.original
-    assert message is not None
+    message = await answer(paddock, "quote", {"person": "russell"})
     quote = message.embeds[0]["description"]
     assert button(message, "Another")
 
@@ -41,10 +38,7 @@ async def test_quote_buttons_go_when_they_expire(paddock: DiscordHarness) -> Non
 
 
 async def test_story_and_reader_buttons_go_when_they_expire(paddock: DiscordHarness) -> None:
-    handle = await paddock.slash("story", {"words": "imola"})
-    await handle.response()
-    story = handle.original
-    assert story is not None
+    story = await answer(paddock, "story", {"words": "imola"})
     opened = await paddock.press(story, button(story, "Read more"))
     await opened.response()
     reader = opened.original

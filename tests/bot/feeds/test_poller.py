@@ -118,6 +118,12 @@ async def test_teaser_entries_are_read_from_their_pages(
     assert feed_server.hits["/articles/piastri"] == 1
 
 
+@pytest.fixture
+def short_round_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round waits this long for its slowest feeds before it stores the others' news."""
+    monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
+
+
 async def stored_while_running(db: aiosqlite.Connection, round_: asyncio.Task[PollRound]) -> bool:
     """Whether a story is stored while the polling round is still waiting on some feed."""
     for _ in range(30):
@@ -127,15 +133,12 @@ async def stored_while_running(db: aiosqlite.Connection, round_: asyncio.Task[Po
     return False
 
 
+@pytest.mark.usefixtures("short_round_grace")
 async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
-    db: aiosqlite.Connection,
-    feed_server: FeedServer,
-    fetcher: SafeFetcher,
-    monkeypatch: pytest.MonkeyPatch,
+    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     # A round stores its feeds together once all have answered, but never waits long on
     # one that hangs: the fast feed's story is stored while the slow one is still read.
-    monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
     fast = feed_server.serve("/feeds/fast.xml", rss([story(1, hours=1)]))
     await add_global_feed(db, fast)
     await add_global_feed(db, feed_server.url("/slow"))
@@ -147,13 +150,10 @@ async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
     assert by_url[feed_server.url("/slow")].status == "failed"
 
 
+@pytest.mark.usefixtures("short_round_grace")
 async def test_one_servers_slow_feeds_take_no_slot_from_the_global_news(
-    db: aiosqlite.Connection,
-    feed_server: FeedServer,
-    fetcher: SafeFetcher,
-    monkeypatch: pytest.MonkeyPatch,
+    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
-    monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
     for n in range(2):
         await add_guild_feed(db, 5, feed_server.url(f"/slow?feed={n}"))
     fast = feed_server.serve("/feeds/global.xml", rss([story(1, hours=1)]))

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.files import ImportFailure, read_article_file
+from bot.news.articles import ParsedArticle
 from tests.conftest import seed_article
+
+
+def read_written(path: Path, text: str) -> ParsedArticle:
+    """The one story ``read_article_file`` finds in ``text`` written to ``path``."""
+    path.write_text(text, encoding="utf-8")
+    [article] = read_article_file(path)
+    return article
 
 
 def test_seed_article_is_read_with_its_header() -> None:
@@ -27,14 +35,12 @@ def test_seed_article_is_read_with_its_header() -> None:
 
 
 def test_plain_text_without_header_uses_first_line_as_title(tmp_path: Path) -> None:
-    path = tmp_path / "plain.txt"
-    path.write_text(
+    article = read_written(
+        tmp_path / "plain.txt",
         "Norris takes pole in Monza\n"
         "Lando Norris beat Oscar Piastri to pole by a tenth.\n\n"
         "“It was a great lap,” Norris said.\n",
-        encoding="utf-8",
     )
-    [article] = read_article_file(path)
     assert article.title == "Norris takes pole in Monza"
     assert article.author == ""
     assert article.body.startswith("Lando Norris beat Oscar Piastri")
@@ -42,8 +48,8 @@ def test_plain_text_without_header_uses_first_line_as_title(tmp_path: Path) -> N
 
 
 def test_html_page_main_text_is_extracted(tmp_path: Path) -> None:
-    path = tmp_path / "page.html"
-    path.write_text(
+    article = read_written(
+        tmp_path / "page.html",
         "<html><head><title>Leclerc wins at home</title>"
         '<meta name="author" content="Ana Ruiz">'
         '<meta property="article:published_time" content="2024-05-26T15:00:00Z"></head>'
@@ -52,9 +58,7 @@ def test_html_page_main_text_is_extracted(tmp_path: Path) -> None:
         "from pole position in front of his home crowd.</p>"
         "<p>“This one means more than any other win,” Leclerc said after the race in the "
         "principality.</p></article><footer>Cookie settings</footer></body></html>",
-        encoding="utf-8",
     )
-    [article] = read_article_file(path)
     assert article.title == "Leclerc wins at home"
     assert article.author == "Ana Ruiz"
     assert article.published_at is not None and article.published_at.startswith("2024-05-26")

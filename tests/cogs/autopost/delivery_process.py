@@ -15,10 +15,7 @@ import argparse
 import asyncio
 import json
 import logging
-import sys
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import cast
 
 from bot.app import PaddockBot
@@ -26,16 +23,11 @@ from bot.delivery.outbox import DeliveryPacer, DeliveryWorker, WorkerReport
 from bot.settings import Settings
 from cogs._loopback import point_discord_at
 from cogs.autopost import AutoPost, DiscordSender
+from emulator.process import bot_process_arguments, endpoints, run_until_input_closes
 
 # The emulator the tests run these processes against allows this many posts per second
 # in a channel; each process posts one at a time, so that two share the work.
 POSTS_PER_CHANNEL_SECOND = 50
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    base_url: str
-    gateway_url: str
 
 
 class CountingWorker(DeliveryWorker):
@@ -55,6 +47,7 @@ class DeliveringPaddock(PaddockBot):
             settings, sync_commands=False, guild_ready_timeout=0.05, chunk_guilds_at_startup=False
         )
         self.lease = lease
+        self.counting: CountingWorker | None = None
 
     @property
     def autopost(self) -> AutoPost:
@@ -63,43 +56,33 @@ class DeliveringPaddock(PaddockBot):
     async def setup_hook(self) -> None:
         await super().setup_hook()
         # The loops wait for ready before their first round, so no round uses the old worker.
-        self.autopost.worker = CountingWorker(
+        self.counting = CountingWorker(
             self.db,
             DiscordSender(self),
             pacer=DeliveryPacer(per_channel=(1, 2 / POSTS_PER_CHANNEL_SECOND)),
             lease=timedelta(seconds=self.lease),
             retry_base=0.2,
         )
+        self.autopost.worker = self.counting
         self.autopost.deliver.change_interval(seconds=0.05)
 
 
 async def run(args: argparse.Namespace) -> None:
-    point_discord_at(Endpoints(args.rest, args.gateway))
-    bot = DeliveringPaddock(Settings(database=Path(args.database), feeds=()), args.lease)
+    point_discord_at(endpoints(args))
+    bot = DeliveringPaddock(Settings(database=args.database, feeds=()), args.lease)
 
     async def on_ready() -> None:
         print(json.dumps({"ready": True}), flush=True)
 
     bot.add_listener(on_ready)
-    client = asyncio.create_task(bot.start(args.token))
-    stdin_closed = asyncio.create_task(asyncio.to_thread(sys.stdin.read))
-    done, _ = await asyncio.wait({client, stdin_closed}, return_when=asyncio.FIRST_COMPLETED)
-    if client in done:
-        client.result()
-        return
-    worker = cast(CountingWorker, bot.autopost.worker)
-    await bot.close()
-    await client
-    print(json.dumps({"sent": worker.sent}), flush=True)
+    # Closing the bot unloads its cogs, so the count is read from the bot's own reference.
+    if await run_until_input_closes(bot, args.token) and bot.counting is not None:
+        print(json.dumps({"sent": bot.counting.sent}), flush=True)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(process)d %(name)s: %(message)s")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--rest", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--token", required=True)
+    parser = bot_process_arguments(__doc__.splitlines()[0])
     parser.add_argument("--lease", type=float, default=1.0)
     asyncio.run(run(parser.parse_args()))
 

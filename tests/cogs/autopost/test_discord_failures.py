@@ -28,6 +28,18 @@ def set_send_permission(room: Newsroom, *, allowed: bool) -> None:
         state.set_overwrite(room.news, bot_member, deny=Permission.SEND_MESSAGES)
 
 
+async def access_restored_and_channel_set_again(room: Newsroom, missed: list[str]) -> None:
+    """The bot gets Send Messages back and a moderator sets the news channel again: the
+    reply promises the stories the failure held back, and exactly those are posted next."""
+    set_send_permission(room, allowed=True)
+    reply = await room.command("paddock channel set", {"channel": room.news})
+    assert reply["content"].endswith(
+        f"Posting has resumed, starting with the {len(missed)} stories missed meanwhile."
+    )
+    await room.deliver()
+    assert titles(room.posts())[1:] == missed
+
+
 async def publish(room: Newsroom, title: str) -> None:
     link = f"https://news.example/{title.lower().replace(' ', '-')}"
     room.feeds.serve(FEED, rss([story(9, hours=0.1, title=title, link=link), story(1, hours=2)]))
@@ -97,16 +109,9 @@ async def test_losing_permission_pauses_the_server_until_the_channel_is_set_agai
 
     # Fixed: the story that failed and the one held back are posted, once, and then news
     # flows as before.
-    set_send_permission(room, allowed=True)
-    reply = await room.command("paddock channel set", {"channel": room.news})
-    assert reply["content"].endswith(
-        "Posting has resumed, starting with the 2 stories missed meanwhile."
+    await access_restored_and_channel_set_again(
+        room, ["Piastri extends his contract", "Alonso signs for another season"]
     )
-    await room.deliver()
-    assert titles(room.posts())[1:] == [
-        "Piastri extends his contract",
-        "Alonso signs for another season",
-    ]
     await publish(room, "Sainz scores his first points of the year")
     await room.deliver()
     assert titles(room.posts())[1:] == [
@@ -208,18 +213,11 @@ async def test_a_story_skipped_while_a_moderator_paused_is_never_posted_by_a_lat
     await room.deliver()
     await publish(room, "Arrived while the channel was broken")
     await room.deliver()
-    set_send_permission(room, allowed=True)
-    reply = await room.command("paddock channel set", {"channel": room.news})
 
     # The catch-up brings back what the failure held back, and only that.
-    assert reply["content"].endswith(
-        "Posting has resumed, starting with the 2 stories missed meanwhile."
+    await access_restored_and_channel_set_again(
+        room, ["Lost to the permission failure", "Arrived while the channel was broken"]
     )
-    await room.deliver()
-    assert titles(room.posts())[1:] == [
-        "Lost to the permission failure",
-        "Arrived while the channel was broken",
-    ]
     skipped = (await room.outcomes())["Skipped while a moderator paused"]
     assert (skipped.status, skipped.reason) == ("skipped", "paused")
 

@@ -25,6 +25,7 @@ import pytest
 from bot.delivery.outbox import delivery_hook
 from bot.ingest.store import ingest_articles
 from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
+from emulator.process import start_bot_process
 from storage.db import connect, load_migrations
 from storage.guilds import set_news_channel
 from tests.cogs.autopost.conftest import titles
@@ -73,23 +74,13 @@ async def paddocks(
         for _ in range(count):
             earlier = len(list(database.parent.glob("paddock-*.log")))
             log = database.parent / f"paddock-{earlier}.log"
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
+            process = await start_bot_process(
                 "tests.cogs.autopost.delivery_process",
-                "--database",
-                str(database),
-                "--rest",
-                emulator.base_url,
-                "--gateway",
-                emulator.gateway_url,
-                "--token",
+                emulator,
+                database,
                 TOKEN,
                 "--lease",
                 str(lease),
-                cwd=REPO,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
                 stderr=log.open("w"),
             )
             started.append(Paddock(process, log))
@@ -102,19 +93,16 @@ async def paddocks(
                 await paddock.process.wait()
 
 
-def two_servers(emulator: DiscordEmulator) -> list[Channel]:
+async def two_news_servers(emulator: DiscordEmulator, database: Path) -> list[Channel]:
+    """Two servers, each with a news channel the database tells Paddock to post in."""
     channels = []
-    for name in ("First Server", "Second Server"):
-        guild = emulator.state.create_guild(name)
-        channels.append(emulator.state.create_text_channel(guild, "f1-news"))
-    return channels
-
-
-async def configure(database: Path, channels: list[Channel]) -> None:
     async with connect(database) as conn:
-        for channel in channels:
-            assert channel.guild_id is not None
-            await set_news_channel(conn, channel.guild_id, channel.id)
+        for name in ("First Server", "Second Server"):
+            guild = emulator.state.create_guild(name)
+            channel = emulator.state.create_text_channel(guild, "f1-news")
+            channels.append(channel)
+            await set_news_channel(conn, guild.id, channel.id)
+    return channels
 
 
 async def publish(database: Path, count: int) -> list[str]:
@@ -184,8 +172,7 @@ async def test_kill_9_mid_delivery_then_restart_posts_each_story_once(
     tmp_path: Path, emulator: DiscordEmulator
 ) -> None:
     database = tmp_path / "paddock.db"
-    channels = two_servers(emulator)
-    await configure(database, channels)
+    channels = await two_news_servers(emulator, database)
     # The worst moment to die: Discord has made the 8th post, Paddock has not heard so.
     held = emulator.faults.hold(nth_send(emulator, 8))
 
@@ -216,8 +203,7 @@ async def test_two_processes_on_one_database_post_each_story_once(
     tmp_path: Path, emulator: DiscordEmulator
 ) -> None:
     database = tmp_path / "paddock.db"
-    channels = two_servers(emulator)
-    await configure(database, channels)
+    channels = await two_news_servers(emulator, database)
 
     async with paddocks(emulator, database, 2) as both:
         expected = await publish(database, STORIES)
