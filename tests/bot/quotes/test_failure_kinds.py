@@ -9,17 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.quotes import SpeakerIndex, extract_quotes
-
-Speakers = list[tuple[str, str | None]]
-
-
-def speakers(text: str, index: SpeakerIndex) -> Speakers:
-    """Each quotation's first words and its speaker's name (None: not a named person)."""
-    return [
-        (" ".join(q.text.split()[:3]), index.name(q.speaker_id) if q.speaker_id else None)
-        for q in extract_quotes(text, index, year=2025)
-    ]
-
+from tests.bot.quotes.conftest import Speakers, speakers
 
 FAILURE_KINDS = [
     pytest.param(

@@ -4,24 +4,8 @@ person only when the article bears it out."""
 
 from __future__ import annotations
 
-import pytest
-
-from bot.people.directory import builtin_directory_text, parse_builtin_directory
-from bot.people.resolver import PeopleDirectory
 from bot.quotes import SpeakerIndex, extract_quotes
-
-
-@pytest.fixture(scope="module")
-def index() -> SpeakerIndex:
-    people = parse_builtin_directory(builtin_directory_text())
-    return SpeakerIndex(people, PeopleDirectory(people).prominence)
-
-
-def speakers(text: str, index: SpeakerIndex) -> list[tuple[str, str | None]]:
-    return [
-        (" ".join(q.text.split()[:3]), index.name(q.speaker_id) if q.speaker_id else None)
-        for q in extract_quotes(text, index, year=2025)
-    ]
+from tests.bot.quotes.conftest import speakers
 
 
 def test_saying_after_an_aside_about_a_relative_is_the_drivers(index: SpeakerIndex) -> None:
