@@ -76,6 +76,12 @@ class Quote:
     cue: str
 
 
+# After a sentence's subject and before its speech verb: an aside between commas, then
+# perhaps a verb that hands on to the speech verb ("tried to explain").
+_PAST_ASIDE = re.compile(
+    r"\s*,[^§]{1,240}?,\s*(?:(?:tried|wanted|went on|was keen|decided|had|has|also|then)\s+"
+    r"(?:to\s+)?)*"
+)
 # A speech verb in its participle form ("saying", "adding").
 _PARTICIPLE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 
@@ -429,7 +435,18 @@ class _Article:
                 return agent
             if not strict and LOOSE_GAP.match(gap) and agent.subject:
                 return agent
+            break
+        if strict:
             return None
+        # "Tom Stallard, Piastri's engineer, who won a medal as a rower, tried to explain":
+        # the sentence's subject, past an aside between commas that names others.
+        first = self._first_subject(para, start, verb)
+        if (
+            first is not None
+            and first.kind != "team"
+            and _PAST_ASIDE.fullmatch(frame, first.end, verb)
+        ):
+            return first
         return None
 
     def _inverted_subject(self, para: Paragraph, verb_end: int, stop: int) -> Agent | None:

@@ -26,6 +26,8 @@ _CLOSE_GLYPHS = "”»’″′"
 _LEFT_EDGE = "([{—–-/\u00a0"
 _RIGHT_EDGE = ".,;:!?)]}—–-…/"
 BLANK = "§"
+# From an opening single mark: a capitalised sentence or more, ending as a sentence ends.
+_WHOLE_SENTENCES = re.compile(r".[A-Z][^\n]*\s[^\n]*\s[^\n]*[.!?…]\s*")
 
 
 class Span:
@@ -104,10 +106,15 @@ def pair_marks(text: str) -> list[Span]:
             finish(top[1], i, i)
             top = None
     if top is not None and (
-        top[0] == '"' or top[1] == 0 or text[: top[1]].rstrip().endswith((":", ","))
+        top[0] == '"'
+        or top[1] == 0
+        or text[: top[1]].rstrip().endswith((":", ","))
+        or _WHOLE_SENTENCES.fullmatch(text, top[1], len(text)) is not None
+        and text[: top[1]].rstrip().endswith((".", "!", "?", "…"))
     ):
         # Left open at the paragraph's end: a double mark, or a single one that opens the
-        # paragraph or follows a cue ("Sainz said: ‘It was ...").
+        # paragraph, follows a cue ("Sainz said: ‘It was ...") or opens a sentence after
+        # another and runs whole sentences to the end (". ‘You are trying ... the car.").
         finish(top[1], None, len(text))
     return spans
 

@@ -87,3 +87,14 @@ def test_a_surname_named_only_as_an_owner_goes_to_the_one_quoted(
         "“You get the feeling that Steiner takes Mazepin under his wing,” Schumacher said."
     )
     assert speakers(text, index)[-1] == ("You get the", "Ralf Schumacher")
+
+
+def test_the_subject_past_an_aside_naming_others_is_the_speaker(index: SpeakerIndex) -> None:
+    text = (
+        "Gianpiero Lambiase has engineered Max Verstappen since 2016.\n\n"
+        "Tom Stallard, Oscar Piastri’s engineer at McLaren, who rowed for Great Britain, "
+        "tried to explain to the BBC what the job is. ‘You are trying to take a lot of the "
+        "thinking away from the driver, so he can focus on the next corner.\n\n"
+        "Engineer as interpreter"
+    )
+    assert speakers(text, index) == [("You are trying", "Tom Stallard")]
