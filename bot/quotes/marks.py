@@ -109,8 +109,10 @@ def pair_marks(text: str) -> list[Span]:
         top[0] == '"'
         or top[1] == 0
         or text[: top[1]].rstrip().endswith((":", ","))
-        or _WHOLE_SENTENCES.fullmatch(text, top[1], len(text)) is not None
-        and text[: top[1]].rstrip().endswith((".", "!", "?", "…"))
+        or (
+            _WHOLE_SENTENCES.fullmatch(text, top[1], len(text)) is not None
+            and text[: top[1]].rstrip().endswith((".", "!", "?", "…"))
+        )
     ):
         # Left open at the paragraph's end: a double mark, or a single one that opens the
         # paragraph, follows a cue ("Sainz said: ‘It was ...") or opens a sentence after
