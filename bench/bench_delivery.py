@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.delivery.outbox import Delivery, DeliveryPacer, DeliveryWorker, delivery_hook
 from bot.ingest.store import ingest_article
 from bot.news.articles import ParsedArticle
-from storage.db import connect
+from storage.database import connect
 from storage.deliveries import delivery_counts
 from storage.guilds import set_news_channel
 
@@ -51,9 +51,9 @@ class SimulatedClock:
 
 async def run(guilds: int, stories: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        async with connect(Path(folder) / "bench.db") as conn:
+        async with connect(Path(folder) / "bench.db") as db:
             for guild_id in range(1, guilds + 1):
-                await set_news_channel(conn, guild_id, 10_000 + guild_id)
+                await set_news_channel(db, guild_id, 10_000 + guild_id)
             hook = delivery_hook()
             started = time.perf_counter()
             for n in range(stories):
@@ -64,12 +64,12 @@ async def run(guilds: int, stories: int) -> None:
                     source="Bench",
                     published_at=datetime.now(UTC).isoformat(),
                 )
-                await ingest_article(conn, story, [hook])
+                await ingest_article(db, story, [hook])
             queued = time.perf_counter() - started
 
             clock = SimulatedClock()
             worker = DeliveryWorker(
-                conn,
+                db,
                 InstantSender(),
                 pacer=DeliveryPacer(clock=clock, sleep=clock.sleep),
             )
@@ -82,7 +82,7 @@ async def run(guilds: int, stories: int) -> None:
                     # pass as the delivery loop's interval would.
                     await clock.sleep(0.1)
             drained = time.perf_counter() - started
-            pending = sum(c.pending for c in await delivery_counts(conn))
+            pending = sum(c.pending for c in await delivery_counts(db.reader))
 
     rows = guilds * stories
     print(f"servers {guilds}, stories {stories}, outbox rows {rows}")

@@ -33,14 +33,13 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import aiosqlite
 import feedparser
 
 from bot.feeds.poller import FeedPoller
 from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
 from bot.news.articles import ParsedArticle
 from storage.articles import store_articles
-from storage.db import open_database, transaction
+from storage.database import Database
 from storage.feeds import add_global_feed
 
 DRIVERS = ("Lando Norris", "Max Verstappen", "Charles Leclerc", "George Russell", "Oscar Piastri")
@@ -154,12 +153,12 @@ async def measure(
     """Medians over ``repeat`` sets of new feeds, each read for the first time and then
     once more with one new entry each."""
     now = datetime.now(UTC)
-    conn: aiosqlite.Connection = await open_database(folder / f"archive-{size}.db")
+    db = await Database.open(folder / f"archive-{size}.db")
     samples: dict[str, list[float]] = {}
     policy = AddressPolicy(allow_loopback=True)
     try:
         for batch in _archive(size, now):
-            async with transaction(conn):
+            async with db.write() as conn:
                 await store_articles(conn, batch)
         served = folder / f"feeds-{size}"
         served.mkdir()
@@ -177,8 +176,8 @@ async def measure(
                 samples.setdefault("feedparser_s", []).append(time.process_time() - started)
                 async with SafeFetcher(policy) as fetcher:
                     for f in numbers:
-                        await add_global_feed(conn, server.url(f"feed{f}.xml"))
-                    poller = FeedPoller(conn, fetcher, concurrency=8)
+                        await add_global_feed(db, server.url(f"feed{f}.xml"))
+                    poller = FeedPoller(db, fetcher, concurrency=8)
                     cpu, stored = await _cpu(poller)
                     samples.setdefault("first_poll_s", []).append(cpu)
                     samples.setdefault("first_poll_stored", []).append(stored)
@@ -190,22 +189,22 @@ async def measure(
                     samples.setdefault("cycle_stored", []).append(stored)
                     # The same feeds from a server without validators: read once whole,
                     # then the same bytes again.
-                    await conn.execute(
-                        "UPDATE feeds SET etag = NULL, last_modified = NULL, "
-                        "url = replace(url, ?, ?) WHERE active = 1",
-                        (f":{server.port}/", f":{bare.port}/"),
-                    )
-                    await conn.commit()
+                    async with db.write() as conn:
+                        await conn.execute(
+                            "UPDATE feeds SET etag = NULL, last_modified = NULL, "
+                            "url = replace(url, ?, ?) WHERE active = 1",
+                            (f":{server.port}/", f":{bare.port}/"),
+                        )
                     await _cpu(poller)
                     cpu, _ = await _cpu(poller)
                     samples.setdefault("unchanged_no_validators_s", []).append(cpu)
-                    await conn.execute("UPDATE feeds SET active = 0")
-                    await conn.commit()
+                    async with db.write() as conn:
+                        await conn.execute("UPDATE feeds SET active = 0")
         finally:
             server.stop()
             bare.stop()
     finally:
-        await conn.close()
+        await db.close()
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

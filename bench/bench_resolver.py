@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.people.f1db import read_f1db
 from bot.people.resolver import PeopleDirectory
-from storage.db import connect
+from storage.database import connect
 from storage.people import ensure_builtin_people, load_directory, merge_into_directory
 
 DEFAULT_F1DB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "f1db"
@@ -69,11 +69,11 @@ def _time(call: Callable[[str], object], inputs: tuple[str, ...], rounds: int) -
 
 
 async def _directory(f1db: Path, database: Path) -> tuple[PeopleDirectory, float]:
-    async with connect(database) as conn:
-        await ensure_builtin_people(conn)
-        await merge_into_directory(conn, read_f1db(f1db).people, incoming_wins=True)
+    async with connect(database) as db:
+        await ensure_builtin_people(db)
+        await merge_into_directory(db, read_f1db(f1db).people, incoming_wins=True)
         start = time.perf_counter()
-        directory = await load_directory(conn)
+        directory = await load_directory(db)
         return directory, time.perf_counter() - start
 
 

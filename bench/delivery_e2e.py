@@ -42,7 +42,7 @@ from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 from cogs.autopost import AutoPost
 from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
-from storage.db import connect, transaction
+from storage.database import connect
 from storage.deliveries import PlannedDelivery, add_planned_deliveries
 from storage.feeds import add_guild_feed
 from storage.guilds import set_news_channel
@@ -140,16 +140,16 @@ async def run(channels: int, entries: int, backlog: int, patience: float) -> boo
     ok = True
     with tempfile.TemporaryDirectory(prefix="paddock-delivery-") as folder:
         database = Path(folder) / "bench.db"
-        async with connect(database) as conn:
+        async with connect(database) as db:
             for channel in news:
                 assert channel.guild_id is not None
-                await set_news_channel(conn, channel.guild_id, channel.id)
+                await set_news_channel(db, channel.guild_id, channel.id)
             first_guild = news[0].guild_id
             assert first_guild is not None
-            await add_guild_feed(conn, first_guild, local, title="Local desk")
+            await add_guild_feed(db, first_guild, local, title="Local desk")
             second_guild = news[1].guild_id
             assert second_guild is not None
-            await add_guild_feed(conn, second_guild, other, title="Other desk")
+            await add_guild_feed(db, second_guild, other, title="Other desk")
         # The feeds are polled when the benchmark says, not on the bot's own schedule.
         settings = Settings(
             database=database, feeds=(wire,), allow_private_feeds=True, poll_interval=86_400
@@ -277,9 +277,9 @@ async def queue_backlog(bot: PaddockBot, channel: Channel, count: int, now: date
     ]
     queued = [PlannedDelivery(channel.guild_id, channel.id, "pending", "queued")]
     results = await ingest_articles(bot.db, stories)
-    async with transaction(bot.db):
+    async with bot.db.write() as conn:
         for result in results:
-            await add_planned_deliveries(bot.db, result.article.id, queued)
+            await add_planned_deliveries(conn, result.article.id, queued)
 
 
 async def fairness(

@@ -35,7 +35,7 @@ from bot.ingest import bulk as bulk_import
 from bot.ingest.bulk import default_workers, store_batches
 from bot.ingest.store import story_reader
 from bot.news.mentions import mention_finder
-from storage.db import connect
+from storage.database import Database, connect
 from storage.people import load_people
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,17 +46,17 @@ VARIANTS = ("as-built", "no-workers", "no-lookahead", "no-bulk-cache")
 
 
 async def build(archive: Path, f1db: Path) -> None:
-    async with connect(archive) as conn:
-        await load_people_into(conn, f1db)
-        writer = CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
-        finder = mention_finder(await load_people(conn))
-        async with page_cache(conn, BULK_LOAD_CACHE_MIB):
+    async with connect(archive) as db:
+        await load_people_into(db, f1db)
+        writer = CorpusWriter(cast_from(await load_people(db.reader)), seed=SEED)
+        finder = mention_finder(await load_people(db.reader))
+        async with page_cache(db, BULK_LOAD_CACHE_MIB):
             for batch in batches(writer, 0, ARCHIVE, BULK_BATCH):
-                await bulk_load(conn, batch, finder)
+                await bulk_load(db, batch, finder)
 
 
 @asynccontextmanager
-async def _as_it_is(conn: object) -> AsyncIterator[None]:
+async def _as_it_is(db: object, cache_mib: int = 0) -> AsyncIterator[None]:
     yield
 
 
@@ -65,16 +65,16 @@ async def trial(database: Path, variant: str, back_dated: bool) -> float:
     if variant == "no-lookahead":
         bulk_import.LOOKAHEAD_BATCHES = 0
     if variant == "no-bulk-cache":
-        # Swaps the name the import module calls; bulk.py imports it rather than exporting it.
-        vars(bulk_import)["bulk_writes"] = _as_it_is
-    async with connect(database) as conn:
-        writer = CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
-        reader = await story_reader(conn)
+        # The database's bulk settings left as they are, for this process only.
+        setattr(Database, "bulk_writes", _as_it_is)  # noqa: B010
+    async with connect(database) as db:
+        writer = CorpusWriter(cast_from(await load_people(db.reader)), seed=SEED)
+        reader = await story_reader(db)
         start = ARCHIVE if not back_dated else ARCHIVE + SAMPLE
         stories = [item.parsed for item in writer.articles(start, SAMPLE, back_dated=back_dated)]
         sample = [stories[i : i + PIPELINE_BATCH] for i in range(0, SAMPLE, PIPELINE_BATCH)]
         began = time.perf_counter()
-        async for _ in store_batches(conn, iter(sample), reader, workers):
+        async for _ in store_batches(db, iter(sample), reader, workers):
             pass
         return SAMPLE / (time.perf_counter() - began)
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from bench.corpus import CorpusWriter, batches, cast_from
 from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
 from bot.news.mentions import mention_finder
-from storage.db import connect
+from storage.database import connect
 from storage.people import load_people
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +49,9 @@ _PEAK_OF = (
 
 
 async def _writer(database: Path, f1db: Path) -> CorpusWriter:
-    async with connect(database) as conn:
-        await load_people_into(conn, f1db)
-        return CorpusWriter(cast_from(await load_people(conn)), seed=SEED)
+    async with connect(database) as db:
+        await load_people_into(db, f1db)
+        return CorpusWriter(cast_from(await load_people(db.reader)), seed=SEED)
 
 
 def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) -> Path:
@@ -90,11 +90,11 @@ def run_import(tree: Path, database: Path, archive: Path) -> tuple[float, int]:
 
 
 async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> None:
-    async with connect(database) as conn:
-        finder = mention_finder(await load_people(conn))
-        async with page_cache(conn, BULK_LOAD_CACHE_MIB):
+    async with connect(database) as db:
+        finder = mention_finder(await load_people(db.reader))
+        async with page_cache(db, BULK_LOAD_CACHE_MIB):
             for batch in batches(writer, 0, stories, BULK_BATCH):
-                await bulk_load(conn, batch, finder)
+                await bulk_load(db, batch, finder)
 
 
 def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 from rapidfuzz import fuzz, process
 
 from bench.archive import add_known_quotes
@@ -37,7 +36,7 @@ from bot.news.stories import find_stories, latest_stories, team_subject, words_s
 from bot.people.f1db import read_f1db
 from bot.people.service import PeopleService, people_service
 from storage.articles import article_stats, search_articles, store_articles
-from storage.db import connect, transaction
+from storage.database import Database, connect
 from storage.mentions import ArticleMentions, store_mentions
 from storage.people import ensure_builtin_people, load_people, merge_into_directory
 from storage.quotes import NewQuote, count_quotes
@@ -162,29 +161,29 @@ class Tier:
         }
 
 
-async def load_people_into(conn: aiosqlite.Connection, f1db: Path) -> None:
-    await ensure_builtin_people(conn)
-    await merge_into_directory(conn, read_f1db(f1db).people, incoming_wins=True)
+async def load_people_into(db: Database, f1db: Path) -> None:
+    await ensure_builtin_people(db)
+    await merge_into_directory(db, read_f1db(f1db).people, incoming_wins=True)
 
 
 @asynccontextmanager
-async def page_cache(conn: aiosqlite.Connection, mib: int) -> AsyncIterator[None]:
-    """A page cache of ``mib`` MiB meanwhile, put back afterwards."""
-    [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
-    # PRAGMAs take no bound parameters; both values are integers.
-    await conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
+async def page_cache(db: Database, mib: int) -> AsyncIterator[None]:
+    """The writer's page cache at ``mib`` MiB meanwhile, put back afterwards."""
+    async with db.write() as conn:
+        [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
+        # PRAGMAs take no bound parameters; both values are integers.
+        await conn.execute(f"PRAGMA cache_size = {-int(mib) * 1024}")
     try:
         yield
     finally:
-        await conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        async with db.write() as conn:
+            await conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-async def bulk_load(
-    conn: aiosqlite.Connection, batch: Sequence[SyntheticArticle], finder: MentionFinder
-) -> None:
+async def bulk_load(db: Database, batch: Sequence[SyntheticArticle], finder: MentionFinder) -> None:
     """Stories with the quotes the generator wrote and the names they mention, a batch per
     transaction and a few statements per batch."""
-    async with transaction(conn):
+    async with db.write() as conn:
         storing = asyncio.create_task(store_articles(conn, [item.parsed for item in batch]))
         subjects: list[frozenset[str]] = []
         for item in batch:
@@ -208,28 +207,26 @@ async def bulk_load(
         await store_mentions(conn, found, finder.version)
 
 
-async def grow(
-    conn: aiosqlite.Connection, writer: CorpusWriter, start: int, stop: int
-) -> tuple[float, float]:
+async def grow(db: Database, writer: CorpusWriter, start: int, stop: int) -> tuple[float, float]:
     """Import stories ``start`` .. ``stop - 1``; returns (bulk, pipeline) articles per second.
 
     Only the time storing counts: generating the stories is not import.
     """
     sample = min(PIPELINE_SAMPLE, stop - start)
     bulk_stop = stop - sample
-    finder = mention_finder(await load_people(conn))
+    finder = mention_finder(await load_people(db.reader))
     bulk_seconds = 0.0
-    async with page_cache(conn, BULK_LOAD_CACHE_MIB):
+    async with page_cache(db, BULK_LOAD_CACHE_MIB):
         for batch in batches(writer, start, bulk_stop, BULK_BATCH):
             began = time.perf_counter()
-            await bulk_load(conn, batch, finder)
+            await bulk_load(db, batch, finder)
             bulk_seconds += time.perf_counter() - began
     bulk_rate = (bulk_stop - start) / bulk_seconds if bulk_seconds else 0.0
-    return bulk_rate, await pipeline_import(conn, writer, bulk_stop, stop)
+    return bulk_rate, await pipeline_import(db, writer, bulk_stop, stop)
 
 
 async def pipeline_import(
-    conn: aiosqlite.Connection,
+    db: Database,
     writer: CorpusWriter,
     start: int,
     stop: int,
@@ -237,14 +234,14 @@ async def pipeline_import(
     back_dated: bool = False,
 ) -> float:
     """Stories ``start`` .. ``stop - 1`` through the bot's pipeline; articles per second."""
-    reader = await story_reader(conn)
+    reader = await story_reader(db)
     stories = [item.parsed for item in writer.articles(start, stop - start, back_dated=back_dated)]
     sample_batches = [
         stories[first : first + PIPELINE_BATCH] for first in range(0, len(stories), PIPELINE_BATCH)
     ]
     # As ``paddock import`` runs it, worker processes and their start-up included.
     began = time.perf_counter()
-    async for _ in store_batches(conn, iter(sample_batches), reader, default_workers()):
+    async for _ in store_batches(db, iter(sample_batches), reader, default_workers()):
         pass
     return (stop - start) / (time.perf_counter() - began)
 
@@ -254,27 +251,27 @@ def _split(text: str | None) -> tuple[str, str | None]:
     return who, about or None
 
 
-async def time_commands(conn: aiosqlite.Connection, people: PeopleService) -> dict[str, Latency]:
+async def time_commands(db: Database, people: PeopleService) -> dict[str, Latency]:
     """Each command as its cog runs it, minus the embed: resolve, query, shape the reply."""
 
     async def latest(about: str | None) -> object:
         subject = None
         if about:
             subject = people.subject_for(about) or team_subject(about) or words_subject(about)
-        return await latest_stories(conn, 5, subject)
+        return await latest_stories(db, 5, subject)
 
     async def quote(text: str | None) -> object:
         who, about = _split(text)
-        return await people.quotes(conn, people.resolve_one(who), about)
+        return await people.quotes(db, people.resolve_one(who), about)
 
     async def story(words: str | None) -> object:
-        matches = await find_stories(conn, words or "")
+        matches = await find_stories(db, words or "")
         if matches:
-            await people.story_details(conn, matches[0])
+            await people.story_details(db, matches[0])
         return matches
 
     async def driver(name: str | None) -> object:
-        return await people.profile(conn, people.resolve_one(name or ""))
+        return await people.profile(db, people.resolve_one(name or ""))
 
     async def autocomplete(text: str | None) -> object:
         return people.autocomplete(text or "", 25)
@@ -298,15 +295,15 @@ async def time_commands(conn: aiosqlite.Connection, people: PeopleService) -> di
     return results
 
 
-async def time_baselines(conn: aiosqlite.Connection, people: PeopleService) -> dict[str, Latency]:
+async def time_baselines(db: Database, people: PeopleService) -> dict[str, Latency]:
     """Naive ways to do what the bot does, timed in the same run on the same data."""
     words = [w for w in STORY_WORDS if w]
 
     async def fts(text: str | None) -> object:
-        return await search_articles(conn, text or "", 10)
+        return await search_articles(db, text or "", 10)
 
     async def like(text: str | None) -> object:
-        return await substring_search(conn, text or "", 10)
+        return await substring_search(db.reader, text or "", 10)
 
     names: list[str] = []
     for person in people.directory:
@@ -338,15 +335,15 @@ async def time_baselines(conn: aiosqlite.Connection, people: PeopleService) -> d
 
 async def measure_tier(database: Path, tier: Tier) -> None:
     """Service-layer figures on a fresh connection, as a bot that has just started sees it."""
-    async with connect(database) as conn:
+    async with connect(database) as db:
         began = time.perf_counter()
-        people = await people_service(conn)
+        people = await people_service(db)
         tier.directory_load_ms = (time.perf_counter() - began) * 1000
-        tier.service = await time_commands(conn, people)
-        tier.baselines = await time_baselines(conn, people)
-        stats = await article_stats(conn)
+        tier.service = await time_commands(db, people)
+        tier.baselines = await time_baselines(db, people)
+        stats = await article_stats(db.reader)
         tier.database_bytes = stats.database_bytes
-        tier.quotes = await count_quotes(conn)
+        tier.quotes = await count_quotes(db.reader)
 
 
 async def build_tiers(
@@ -354,15 +351,15 @@ async def build_tiers(
 ) -> list[Tier]:
     """Grow the archive to each size in turn; ``on_tier(tier)`` runs once each is measured."""
     tiers: list[Tier] = []
-    async with connect(database) as conn:
-        await load_people_into(conn, f1db)
-        writer = CorpusWriter(cast_from(await load_people(conn)), seed=seed)
+    async with connect(database) as db:
+        await load_people_into(db, f1db)
+        writer = CorpusWriter(cast_from(await load_people(db.reader)), seed=seed)
     stored = 0
     for size in sorted(sizes):
         tier = Tier(size)
-        async with connect(database) as conn:
+        async with connect(database) as db:
             tier.bulk_articles_per_s, tier.pipeline_articles_per_s = await grow(
-                conn, writer, stored, size
+                db, writer, stored, size
             )
         stored = size
         await measure_tier(database, tier)
@@ -370,8 +367,8 @@ async def build_tiers(
         tiers.append(tier)
     if tiers:
         # Last, so that the stories it adds change no other figure.
-        async with connect(database) as conn:
+        async with connect(database) as db:
             tiers[-1].back_dated_articles_per_s = await pipeline_import(
-                conn, writer, stored, stored + PIPELINE_SAMPLE, back_dated=True
+                db, writer, stored, stored + PIPELINE_SAMPLE, back_dated=True
             )
     return tiers

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
-import aiosqlite
 import discord
 from discord.ext import commands
 
@@ -19,7 +18,7 @@ from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
 from bot.health import Heartbeat
 from bot.settings import Settings
 from storage.bot_state import get_state, set_state
-from storage.db import open_database, open_reader
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ class PaddockBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         sync_commands: bool = True,
         record_health: bool = False,
-        database: aiosqlite.Connection | None = None,
+        database: Database | None = None,
         **options: Any,
     ) -> None:
         intents = discord.Intents.none()
@@ -66,28 +65,22 @@ class PaddockBot(commands.Bot):
         self._heartbeat_task: asyncio.Task[None] | None = None
         # Opened by the caller (``paddock run`` checks the file before logging in), else in
         # setup_hook.
-        self._db: aiosqlite.Connection | None = database
-        self._reader: aiosqlite.Connection | None = None
+        self._db: Database | None = database
         self._resources = AsyncExitStack()
 
     @property
-    def db(self) -> aiosqlite.Connection:
+    def db(self) -> Database:
+        """The database: ``db.write()`` for changes, ``db.reader`` for commands that only
+        read, which never wait behind a write."""
         if self._db is None:
             raise RuntimeError("the database opens in setup_hook, before any command runs")
         return self._db
-
-    @property
-    def reader(self) -> aiosqlite.Connection:
-        """The connection for commands that only read: it never waits behind a write."""
-        return self._reader or self.db
 
     async def setup_hook(self) -> None:
         from bot.people.service import people_service
 
         if self._db is None:
-            self._db = await open_database(self.settings.database)
-        if str(self.settings.database) != ":memory:":
-            self._reader = await open_reader(self.settings.database)
+            self._db = await Database.open(self.settings.database)
         self.people = await people_service(self._db)
         policy = AddressPolicy.from_settings(self.settings.allow_private_feeds)
         self.fetcher = await self._resources.enter_async_context(SafeFetcher(policy))
@@ -122,7 +115,7 @@ class PaddockBot(commands.Bot):
         digest = hashlib.sha256(
             json.dumps([guild and guild.id, payload], sort_keys=True).encode()
         ).hexdigest()
-        if only_if_changed and await get_state(self.db, _SYNC_STATE_KEY) == digest:
+        if only_if_changed and await get_state(self.db.reader, _SYNC_STATE_KEY) == digest:
             log.info("slash commands unchanged since the last sync; not registering again")
             return len(payload)
         synced = await self.tree.sync(guild=guild)
@@ -140,9 +133,6 @@ class PaddockBot(commands.Bot):
                 await self._heartbeat_task
             self._heartbeat_task = None
             await self.heartbeat.stopped(self._db)
-        if self._reader is not None:
-            await self._reader.close()
-            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None

@@ -422,14 +422,14 @@ async def load_demo_if_empty(settings: Settings, *, ask: Callable[[str], bool]) 
     """Offer the bundled demo stories when the database has none; returns what happened."""
     from bot.ingest.bulk import import_paths
     from storage.articles import article_stats
-    from storage.db import connect
+    from storage.database import connect
 
-    async with connect(settings.database, writable=True) as conn:
-        if (await article_stats(conn)).articles:
+    async with connect(settings.database, writable=True) as db:
+        if (await article_stats(db.reader)).articles:
             return None
         if not ask("The database has no stories yet. Load the demo stories? [Y/n] "):
             return "Starting with an empty database: /latest will say there is no news yet."
-        report = await import_paths(conn, [DEMO_ARTICLES])
+        report = await import_paths(db, [DEMO_ARTICLES])
     return f"Loaded {report.created} demo stories into {settings.database}."
 
 

@@ -18,9 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from storage.bot_state import set_state
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -103,17 +102,17 @@ class Heartbeat:
     def poll_finished(self) -> None:
         self._set(poll_finished_at=_iso(self.clock()))
 
-    async def write(self, conn: aiosqlite.Connection) -> None:
+    async def write(self, db: Database) -> None:
         self.record = replace(self.record, written_at=_iso(self.clock()))
-        await set_state(conn, HEARTBEAT_KEY, self.record.to_json())
+        await set_state(db, HEARTBEAT_KEY, self.record.to_json())
 
-    async def run(self, conn: aiosqlite.Connection) -> None:
+    async def run(self, db: Database) -> None:
         """Write now, then every ``interval`` and at once after each change, until cancelled.
         A failed write is logged and tried again: a busy database must not stop the bot."""
         while True:
             self._changed.clear()
             try:
-                await self.write(conn)
+                await self.write(db)
             except Exception:
                 log.warning("could not write the heartbeat; trying again", exc_info=True)
             try:
@@ -122,10 +121,10 @@ class Heartbeat:
             except TimeoutError:
                 pass
 
-    async def stopped(self, conn: aiosqlite.Connection) -> None:
+    async def stopped(self, db: Database) -> None:
         """The last word of a clean shutdown, so a health check says stopped, not stale."""
         self.record = replace(self.record, stopped_at=_iso(self.clock()))
-        await self.write(conn)
+        await self.write(db)
 
 
 @dataclass(frozen=True, slots=True)

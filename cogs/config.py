@@ -14,39 +14,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery.outbox import catch_up
+from bot.delivery.server_settings import (
+    Feed,
+    ServerSettings,
+    ServerStatus,
+    StoryOutcome,
+)
 from bot.delivery.servers import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
 from bot.errors import UserFacingError
-from bot.feeds.reading import FeedError, add_feed
+from bot.feeds.reading import FeedError
 from bot.people.teams import TEAMS, resolve_team, suggest_teams
 from cogs._render import EMBED_COLOUR, clip, echo, safe
-from storage.deliveries import (
-    GuildDeliveryCounts,
-    StoryOutcome,
-    delivery_counts,
-    story_outcomes,
-)
-from storage.feeds import Feed, feed_statuses, guild_feeds, remove_guild_feed
-from storage.guilds import (
-    add_filter,
-    count_filters,
-    get_guild_config,
-    remove_filter,
-    set_news_channel,
-    set_paused,
-    set_ping_role,
-)
 
 if TYPE_CHECKING:
     from bot.app import PaddockBot
 
 _KEYWORD = re.compile(r"^[\w][\w '’&.+-]{0,48}[\w.+]?$")
 _KIND_LABEL = {"person": "people", "team": "teams", "keyword": "keywords"}
-MANUAL_PAUSE = "paused by "
-
-
-def _paused_by_hand(config: GuildConfig) -> bool:
-    return (config.paused_reason or "").startswith(MANUAL_PAUSE)
 
 
 def _catching_up(missed: int) -> str:
@@ -97,6 +81,7 @@ class Config(commands.Cog):
 
     def __init__(self, bot: PaddockBot) -> None:
         self.bot = bot
+        self.servers = ServerSettings(bot.db)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
@@ -106,12 +91,12 @@ class Config(commands.Cog):
         return True
 
     async def _confirm(self, interaction: discord.Interaction, text: str) -> None:
-        config = await get_guild_config(self.bot.db, _guild_id(interaction))
+        config = await self.servers.config(_guild_id(interaction))
         await interaction.response.send_message(text, embed=describe_config(config), ephemeral=True)
 
     @paddock.command(name="show", description="Show this server's Paddock settings")
     async def show(self, interaction: discord.Interaction) -> None:
-        config = await get_guild_config(self.bot.reader, _guild_id(interaction))
+        config = await self.servers.config(_guild_id(interaction))
         await interaction.response.send_message(embed=describe_config(config), ephemeral=True)
 
     @channel.command(name="set", description="Post news in this channel")
@@ -135,20 +120,15 @@ class Config(commands.Cog):
                     " Give me Read Message History there too: after a restart it lets me check "
                     "that a post went out before I send it again."
                 )
-        guild_id = _guild_id(interaction)
-        before = await get_guild_config(self.bot.db, guild_id)
-        await set_news_channel(self.bot.db, guild_id, channel.id)
+        missed = await self.servers.set_channel(_guild_id(interaction), channel.id)
         text = f"News will be posted in {channel.mention}.{history_note}"
-        if before.paused and not _paused_by_hand(before):
-            # Paused because the old channel failed; a new channel is the fix, so resume.
-            await set_paused(self.bot.db, guild_id, False)
-            missed = await catch_up(self.bot.db, guild_id, channel.id)
+        if missed is not None:
             text += " Posting has resumed" + _catching_up(missed)
         await self._confirm(interaction, text)
 
     @channel.command(name="clear", description="Stop posting news in this server")
     async def channel_clear(self, interaction: discord.Interaction) -> None:
-        await set_news_channel(self.bot.db, _guild_id(interaction), None)
+        await self.servers.clear_channel(_guild_id(interaction))
         await self._confirm(interaction, "News will no longer be posted in this server.")
 
     @role.command(name="set", description="Ping a role with every story posted")
@@ -157,7 +137,7 @@ class Config(commands.Cog):
             raise UserFacingError("I won't ping @everyone. Pick a role made for news alerts.")
         if role.managed:
             raise UserFacingError(f"{role.mention} belongs to an integration; pick another role.")
-        await set_ping_role(self.bot.db, _guild_id(interaction), role.id)
+        await self.servers.set_role(_guild_id(interaction), role.id)
         note = ""
         if not role.mentionable:
             note = " It isn't mentionable, so make it mentionable or the ping won't notify anyone."
@@ -165,26 +145,19 @@ class Config(commands.Cog):
 
     @role.command(name="clear", description="Stop pinging a role")
     async def role_clear(self, interaction: discord.Interaction) -> None:
-        await set_ping_role(self.bot.db, _guild_id(interaction), None)
+        await self.servers.set_role(_guild_id(interaction), None)
         await self._confirm(interaction, "New stories will not ping anyone.")
 
     @paddock.command(name="pause", description="Stop posting for now (settings are kept)")
     async def pause(self, interaction: discord.Interaction) -> None:
-        await set_paused(
-            self.bot.db, _guild_id(interaction), True, f"{MANUAL_PAUSE}{interaction.user.name}"
-        )
+        await self.servers.pause(_guild_id(interaction), by=interaction.user.name)
         await self._confirm(interaction, "Paused. Stories arriving meanwhile won't be posted.")
 
     @paddock.command(name="resume", description="Start posting again")
     async def resume(self, interaction: discord.Interaction) -> None:
-        guild_id = _guild_id(interaction)
-        before = await get_guild_config(self.bot.db, guild_id)
-        await set_paused(self.bot.db, guild_id, False)
+        missed = await self.servers.resume(_guild_id(interaction))
         text = "Resumed: new stories will be posted again."
-        if before.paused and not _paused_by_hand(before) and before.news_channel_id:
-            # The channel failed and has been fixed: post what the server missed. Stories
-            # skipped during a pause a moderator chose stay skipped, as /paddock pause says.
-            missed = await catch_up(self.bot.db, guild_id, before.news_channel_id)
+        if missed is not None:
             text = "Resumed" + _catching_up(missed)
         await self._confirm(interaction, text)
 
@@ -200,12 +173,12 @@ class Config(commands.Cog):
     ) -> None:
         guild_id = _guild_id(interaction)
         item = self._filter_for(kind, value)
-        if await count_filters(self.bot.db, guild_id, kind) >= MAX_FILTERS_PER_KIND:
+        if await self.servers.count_filters(guild_id, kind) >= MAX_FILTERS_PER_KIND:
             raise UserFacingError(
                 f"This server already has {MAX_FILTERS_PER_KIND} {_KIND_LABEL[kind]} filters; "
                 "remove one first."
             )
-        if not await add_filter(self.bot.db, guild_id, item):
+        if not await self.servers.add_filter(guild_id, item):
             raise UserFacingError(f"{safe(item.label)} is already a filter here.")
         await self._confirm(interaction, f"Added the {kind} filter **{safe(item.label)}**.")
 
@@ -217,7 +190,7 @@ class Config(commands.Cog):
         value: app_commands.Range[str, 1, 100],
     ) -> None:
         guild_id = _guild_id(interaction)
-        config = await get_guild_config(self.bot.db, guild_id)
+        config = await self.servers.config(guild_id)
         wanted = value.casefold().strip()
         match = next(
             (
@@ -232,7 +205,7 @@ class Config(commands.Cog):
                 match = self._filter_for(kind, value)
             except UserFacingError:
                 match = None
-        if match is None or not await remove_filter(self.bot.db, guild_id, kind, match.value):
+        if match is None or not await self.servers.remove_filter(guild_id, kind, match.value):
             raise UserFacingError(f"There is no {kind} filter '{echo(value)}' in this server.")
         await self._confirm(interaction, f"Removed the {kind} filter **{safe(match.label)}**.")
 
@@ -264,7 +237,7 @@ class Config(commands.Cog):
             return []
         if not interaction.permissions.manage_guild:
             return []
-        config = await get_guild_config(self.bot.db, interaction.guild_id)
+        config = await self.servers.config(interaction.guild_id)
         typed = current.casefold().strip()
         return [
             app_commands.Choice(name=f.label[:100], value=f.value[:100])
@@ -297,8 +270,8 @@ class Config(commands.Cog):
         # Checking a feed means fetching it, which can outlast Discord's 3-second window.
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            added = await add_feed(
-                self.bot.db, self.bot.fetcher, url.strip(), guild_id=_guild_id(interaction)
+            added = await self.servers.add_feed(
+                self.bot.fetcher, _guild_id(interaction), url.strip()
             )
         except FeedError as exc:
             await interaction.followup.send(safe(str(exc)), ephemeral=True)
@@ -319,7 +292,7 @@ class Config(commands.Cog):
         self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 500]
     ) -> None:
         guild_id = _guild_id(interaction)
-        if not await remove_guild_feed(self.bot.db, guild_id, url.strip()):
+        if not await self.servers.remove_feed(guild_id, url.strip()):
             raise UserFacingError(
                 f"This server has no feed '{echo(url, 100)}'. /paddock feeds list shows them."
             )
@@ -336,28 +309,21 @@ class Config(commands.Cog):
         typed = current.casefold()
         return [
             app_commands.Choice(name=clip(f"{feed.name} — {feed.url}", 100), value=feed.url[:100])
-            for feed in await guild_feeds(self.bot.reader, interaction.guild_id)
+            for feed in await self.servers.own_feeds(interaction.guild_id)
             if typed in feed.url.casefold() or typed in feed.name.casefold()
         ][:25]
 
     @feeds.command(name="list", description="The feeds Paddock reads for this server")
     async def feeds_list(self, interaction: discord.Interaction) -> None:
-        feeds = await feed_statuses(self.bot.reader, _guild_id(interaction))
+        feeds = await self.servers.feeds(_guild_id(interaction))
         embed = discord.Embed(title="News feeds", colour=EMBED_COLOUR)
         embed.description = clip("\n".join(feed_line(f) for f in feeds), 4096) or "No feeds."
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @paddock.command(name="status", description="Feeds, deliveries and why stories were posted")
     async def status(self, interaction: discord.Interaction) -> None:
-        guild_id = _guild_id(interaction)
-        reader = self.bot.reader
-        config = await get_guild_config(reader, guild_id)
-        feeds = await feed_statuses(reader, guild_id)
-        counts = await delivery_counts(reader, guild_id)
-        outcomes = await story_outcomes(reader, guild_id, limit=10)
-        await interaction.response.send_message(
-            embed=status_embed(config, feeds, counts, outcomes), ephemeral=True
-        )
+        status = await self.servers.status(_guild_id(interaction))
+        await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
 
 
 _STATUS_ICON = {"sent": "✅", "pending": "⏳", "sending": "⏳", "skipped": "⏭️", "failed": "❌"}
@@ -385,12 +351,8 @@ def outcome_reason(outcome: StoryOutcome) -> str:
     return outcome.reason
 
 
-def status_embed(
-    config: GuildConfig,
-    feeds: list[Feed],
-    counts: list[GuildDeliveryCounts],
-    outcomes: list[StoryOutcome],
-) -> discord.Embed:
+def status_embed(status: ServerStatus) -> discord.Embed:
+    config, feeds, counts, outcomes = status.config, status.feeds, status.counts, status.outcomes
     embed = discord.Embed(title="Paddock status", colour=EMBED_COLOUR)
     if config.paused:
         embed.description = "⏸️ " + safe(config.paused_reason or "Posting is paused.")

@@ -71,7 +71,7 @@ class StoryView(PagedView):
 
 async def story_embed(bot: PaddockBot, article: Article, index: int, count: int) -> discord.Embed:
     embed = article_embed(article, footer=f"Match {index + 1} of {count}")
-    details = await bot.people.story_details(bot.reader, article)
+    details = await bot.people.story_details(bot.db, article)
     if details.people:
         embed.add_field(
             name="People", value=clip(", ".join(details.people), FIELD_LIMIT), inline=False
@@ -110,7 +110,7 @@ class News(commands.Cog):
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         subject = await self._subject(about) if about else None
-        result = await latest_stories(self.bot.reader, count, subject, viewer=interaction.guild_id)
+        result = await latest_stories(self.bot.db, count, subject, viewer=interaction.guild_id)
         if not result.articles:
             if subject:
                 text = f"No stories about {safe(subject.label)} yet."
@@ -143,7 +143,7 @@ class News(commands.Cog):
     async def story(
         self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 200]
     ) -> None:
-        matches = await find_stories(self.bot.reader, words, viewer=interaction.guild_id)
+        matches = await find_stories(self.bot.db, words, viewer=interaction.guild_id)
         if not matches:
             await interaction.response.send_message(
                 embed=notice_embed(

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.people.directory import Person, describe_rounds, race_seats_by_season
-from bot.people.service import Profile, next_quote, quote_context
+from bot.people.service import Profile, StoredQuote, next_quote
 from cogs._render import (
     EMBED_COLOUR,
     FIELD_LIMIT,
@@ -21,8 +21,6 @@ from cogs._render import (
     source_embed,
 )
 from cogs._views import OwnedView
-from storage.articles import get_article
-from storage.quotes import StoredQuote
 
 if TYPE_CHECKING:
     from bot.app import PaddockBot
@@ -70,13 +68,13 @@ class QuoteView(OwnedView):
     async def source(
         self, interaction: discord.Interaction, button: discord.ui.Button[QuoteView]
     ) -> None:
-        article = await get_article(self.bot.reader, self.current.article_id)
-        if article is None:
+        found = await self.bot.people.quote_source(self.bot.db, self.current)
+        if found is None:
             await interaction.response.send_message(
                 "That story is no longer stored.", ephemeral=True
             )
             return
-        embed = source_embed(article, quote_context(article, self.current))
+        embed = source_embed(found.article, found.context)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
@@ -159,9 +157,7 @@ class People(commands.Cog):
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         who = self.bot.people.resolve_one(person)
-        quotes = await self.bot.people.quotes(
-            self.bot.reader, who, about, viewer=interaction.guild_id
-        )
+        quotes = await self.bot.people.quotes(self.bot.db, who, about, viewer=interaction.guild_id)
         if not quotes:
             await interaction.response.send_message(
                 embed=await self._no_quotes(who, about, interaction.guild_id), ephemeral=True
@@ -176,7 +172,7 @@ class People(commands.Cog):
             text = f"I have no quotes from {name} about '{safe(' '.join(about.split()), 60)}'."
         else:
             text = f"I have no quotes from {name} yet."
-        profile = await self.bot.people.profile(self.bot.reader, who, viewer=viewer)
+        profile = await self.bot.people.profile(self.bot.db, who, viewer=viewer)
         if profile.stories:
             titles = "\n".join(f"• {safe(a.title, 150)}" for a in profile.stories)
             text += f"\n\nTheir latest stories:\n{titles}"
@@ -188,7 +184,7 @@ class People(commands.Cog):
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
         who = self.bot.people.resolve_one(name)
-        profile = await self.bot.people.profile(self.bot.reader, who, viewer=interaction.guild_id)
+        profile = await self.bot.people.profile(self.bot.db, who, viewer=interaction.guild_id)
         await interaction.response.send_message(embed=profile_embed(who, profile))
 
     quote.autocomplete("person")(person_autocomplete)

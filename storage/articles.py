@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.news.articles import Article, ParsedArticle, content_hash, utc_now
+from storage.database import Database
 from storage.db import newest_first, newest_id
 
 _COLUMNS = (
@@ -31,9 +31,6 @@ _HALF_MARGIN = 0.1
 _COMMON_SAMPLE = 500
 # Stories stored before a word's count is taken again (``_word_shares``).
 _SHARES_FRESH = 50
-_counted_shares: weakref.WeakKeyDictionary[aiosqlite.Connection, dict[str, tuple[int, float]]] = (
-    weakref.WeakKeyDictionary()
-)
 # Matches, newest stored first, among which "latest mentioning" sorts by date.
 _RECENT_MATCHES = 500
 # The stories a viewer must not see: every other server's own (one parameter, the viewing
@@ -142,7 +139,7 @@ async def find_existing_many(
 async def store_article(conn: aiosqlite.Connection, parsed: ParsedArticle) -> StoreResult:
     """Insert a new story, or update the stored one when an edited copy arrives.
 
-    Must run inside a transaction (``storage.db.transaction``) so that what callers add for
+    Must run inside a transaction (``Database.write``) so that what callers add for
     the same story (quotes, deliveries) commits with it.
     """
     digest = content_hash(parsed.title, parsed.body)
@@ -402,17 +399,17 @@ def fts_query(words: str, *, any_word: bool = False) -> str | None:
     return _quoted(terms, " OR " if any_word else " ")
 
 
-async def _word_shares(
-    conn: aiosqlite.Connection, words: Sequence[str]
-) -> tuple[int, dict[str, float]]:
+async def _word_shares(db: Database, words: Sequence[str]) -> tuple[int, dict[str, float]]:
     """How many of the newest stories were counted, and the share of them holding each word.
 
     A count stays good until ``_SHARES_FRESH`` more stories are stored: searches repeat the
-    same words, and counting them again costs as much as the ranking it decides on.
+    same words, and counting them again costs as much as the ranking it decides on. The
+    counts are kept on the ``Database`` (``word_shares``).
     """
+    conn = db.reader
     newest = await newest_id(conn, "articles")
     stories = min(newest, _COMMON_SAMPLE)
-    known = _counted_shares.setdefault(conn, {})
+    known = db.word_shares
     shares: dict[str, float] = {}
     for word in words:
         counted = known.get(word)
@@ -439,7 +436,7 @@ async def _word_shares(
     return stories, shares
 
 
-async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> str | None:
+async def _ranking_query(db: Database, terms: Sequence[str]) -> str | None:
     """The words bm25 should rank an every-word search by, when some are best left out.
 
     To weigh each word, bm25 first reads every story in the archive that contains it,
@@ -454,7 +451,7 @@ async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> st
     distinct = list(dict.fromkeys(terms))
     if len(distinct) < 2:
         return None
-    stories, shares = await _word_shares(conn, distinct)
+    stories, shares = await _word_shares(db, distinct)
     if not stories:
         return None
     common = {t for t, share in shares.items() if share >= 0.5 + _HALF_MARGIN}
@@ -464,7 +461,7 @@ async def _ranking_query(conn: aiosqlite.Connection, terms: Sequence[str]) -> st
 
 
 async def search_articles(
-    conn: aiosqlite.Connection, words: str, limit: int = 5, *, viewer: int | None = None
+    db: Database, words: str, limit: int = 5, *, viewer: int | None = None
 ) -> list[Article]:
     """Best matches for ``words`` among the stories ``viewer`` may see (``latest_articles``):
     every word first, then any word; BM25 with recency ties.
@@ -476,11 +473,12 @@ async def search_articles(
     terms = _terms(words)
     if not terms:
         return []
+    conn = db.reader
     for any_word in (False, True):
         query = _quoted(terms, " OR " if any_word else " ")
         rank_by = query
         if not any_word:
-            rank_by = await _ranking_query(conn, terms) or query
+            rank_by = await _ranking_query(db, terms) or query
 
         async def ranked(
             after: int, query: str = query, rank_by: str = rank_by

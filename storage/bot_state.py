@@ -7,7 +7,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import DatabaseError, transaction
+from storage.database import Database
+from storage.db import DatabaseError
 
 
 async def get_state(conn: aiosqlite.Connection, key: str) -> str | None:
@@ -16,8 +17,8 @@ async def get_state(conn: aiosqlite.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-async def set_state(conn: aiosqlite.Connection, key: str, value: str) -> None:
-    async with transaction(conn):
+async def set_state(db: Database, key: str, value: str) -> None:
+    async with db.write() as conn:
         await conn.execute(
             "INSERT INTO bot_state (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

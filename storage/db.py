@@ -1,4 +1,6 @@
-"""One aiosqlite connection per process, with migrations applied on open.
+"""Opening an SQLite database for Paddock: pragmas, numbered migrations, shared query helpers.
+
+``storage.database.Database`` opens the file with these and owns the connections.
 
 Migrations live in ``storage/migrations/NNNN_name.sql``; ``PRAGMA user_version`` records the
 highest one applied, and each file runs inside its own transaction so a failure leaves the
@@ -10,12 +12,9 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 import aiosqlite
 
@@ -53,7 +52,7 @@ async def _schema_version(conn: aiosqlite.Connection) -> int:
     return row[0] if row else 0
 
 
-async def _apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
+async def apply_migrations(conn: aiosqlite.Connection, target: str) -> int:
     migrations = load_migrations()
     current = await _schema_version(conn)
     if current > len(migrations):
@@ -107,7 +106,7 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-async def _check_writable(conn: aiosqlite.Connection, target: str) -> None:
+async def check_writable(conn: aiosqlite.Connection, target: str) -> None:
     """SQLite opens a file it may not write read-only without a word; a bot that stores
     what it reads should fail at start-up instead of at its first story."""
     await conn.execute("BEGIN IMMEDIATE")
@@ -124,7 +123,7 @@ async def _check_writable(conn: aiosqlite.Connection, target: str) -> None:
 BUSY_TIMEOUT_MS = 5000
 
 
-async def _use_write_ahead_log(conn: aiosqlite.Connection) -> None:
+async def use_write_ahead_log(conn: aiosqlite.Connection) -> None:
     """Switch the file to WAL mode (a no-op once it is). While another process starting at
     the same moment switches a new file, SQLite answers "locked" at once instead of
     waiting (its busy handler is skipped there to rule out a deadlock), so the switch is
@@ -141,118 +140,9 @@ async def _use_write_ahead_log(conn: aiosqlite.Connection) -> None:
         await asyncio.sleep(0.02)
 
 
-async def open_database(path: str | Path, *, writable: bool = False) -> aiosqlite.Connection:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date;
-    ``writable`` also makes sure it can be written, as the bot and the console need."""
-    target = str(path)
-    if target != ":memory:":
-        parent = Path(target).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise DatabaseError(f"cannot create the database {target}: folder {parent} is missing")
-    try:
-        conn = await aiosqlite.connect(target, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open the database {target}: {exc}") from exc
-    conn.row_factory = aiosqlite.Row
-    try:
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await _use_write_ahead_log(conn)
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await _apply_migrations(conn, target)
-        if writable:
-            await _check_writable(conn, target)
-    except sqlite3.DatabaseError as exc:
-        await conn.close()
-        raise DatabaseError(f"{target} is not a usable Paddock database: {exc}") from exc
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
-
-
-async def open_reader(path: str | Path) -> aiosqlite.Connection:
-    """A second connection to an open database, for reads only.
-
-    In write-ahead-log mode it reads the last committed state while the writer's connection
-    is busy, so a long write (an import, a feed's batch) never holds up a command's reply.
-    Open it after ``open_database``, which brings the schema up to date.
-    """
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    try:
-        await conn.execute("PRAGMA query_only = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
-
-
-@asynccontextmanager
-async def connect(
-    path: str | Path, *, writable: bool = False
-) -> AsyncIterator[aiosqlite.Connection]:
-    conn = await open_database(path, writable=writable)
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
-_write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-@asynccontextmanager
-async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """An explicit write transaction; commits on success, rolls back on any error.
-
-    Coroutines share the one connection, so writers queue on a lock: without it two tasks
-    would interleave statements inside one SQLite transaction.
-    """
-    lock = _write_locks.setdefault(conn, asyncio.Lock())
-    async with lock:
-        try:
-            await conn.execute("BEGIN IMMEDIATE")
-            yield conn
-        except BaseException:
-            # Shielded: a task cancelled mid-transaction must still leave the shared
-            # connection outside any transaction. aiosqlite runs requests in order, so the
-            # rollback also follows a BEGIN whose await was cancelled while it ran.
-            await asyncio.shield(conn.rollback())
-            raise
-        else:
-            await asyncio.shield(conn.commit())
-
-
-# While a big import writes batch after batch (``bulk_writes``).
+# While a big import writes batch after batch (``Database.bulk_writes``).
 BULK_CACHE_MIB = 64
 BULK_CHECKPOINT_PAGES = 10_000
-
-
-@asynccontextmanager
-async def bulk_writes(
-    conn: aiosqlite.Connection, cache_mib: int = BULK_CACHE_MIB
-) -> AsyncIterator[None]:
-    """Settings for writing many batches in a row, put back afterwards.
-
-    Each story inserts into indexes ordered by hash, URL, date and subject, so a batch
-    touches pages all over the file: a bigger page cache keeps them at hand, and a page
-    several batches change is copied from the write-ahead log into the database once if
-    checkpoints come every 10,000 pages instead of 1,000. Neither changes what a crash
-    can lose. 2,000 stories into a 98,000-story archive: ×1.17 (BENCHMARKS.md, "Import").
-    """
-    [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
-    [(pages,)] = await conn.execute_fetchall("PRAGMA wal_autocheckpoint")
-    # PRAGMAs take no bound parameters; every value here is an integer.
-    await conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
-    await conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        await conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        await conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
 
 async def newest_id(conn: aiosqlite.Connection, table: str) -> int:

@@ -12,7 +12,7 @@ import aiosqlite
 
 from bot.news.articles import Article, utc_now
 from storage.articles import get_article
-from storage.db import transaction
+from storage.database import Database
 
 DeliveryStatus = Literal["pending", "sending", "sent", "skipped", "failed"]
 DeliveryKind = Literal["send", "edit"]
@@ -142,9 +142,9 @@ async def channels_with_story(conn: aiosqlite.Connection, article_id: int) -> se
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def skip_paused_guilds(conn: aiosqlite.Connection) -> int:
+async def skip_paused_guilds(db: Database) -> int:
     """Queued posts for servers paused since they were queued are skipped, not held."""
-    async with transaction(conn):
+    async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE deliveries SET status = 'skipped', reason = 'paused', updated_at = ? "
             "WHERE status = 'pending' AND guild_id IN "
@@ -159,7 +159,7 @@ async def skip_paused_guilds(conn: aiosqlite.Connection) -> int:
 
 
 async def requeue_missed(
-    conn: aiosqlite.Connection, guild_id: int, channel_id: int, *, since: str, limit: int
+    db: Database, guild_id: int, channel_id: int, *, since: str, limit: int
 ) -> int:
     """Queue again, for ``channel_id``, the newest ``limit`` stories since ``since`` that a
     server missed while its last failure paused it (failed with it, or skipped while it
@@ -169,7 +169,7 @@ async def requeue_missed(
     earlier failure held back: only the posts failed when this pause began, and the stories
     skipped after it, count.
     """
-    async with transaction(conn):
+    async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE OR IGNORE deliveries SET status = 'pending', reason = 'queued', "
             "channel_id = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL, "
@@ -252,7 +252,7 @@ def _due(
 
 
 async def claim_next(
-    conn: aiosqlite.Connection, channel_id: int, *, owner: str, now: str, lease_until: str
+    db: Database, channel_id: int, *, owner: str, now: str, lease_until: str
 ) -> DueDelivery | None:
     """Take the channel's next post (or, with none due, its next edit) for ``owner`` until
     ``lease_until``, with its story; None when nothing in the channel is due or another
@@ -263,7 +263,7 @@ async def claim_next(
     be claimed. A row found 'sending' was claimed before and its lease ran out (the claimer
     died or gave up mid-send): it comes back marked ``interrupted``.
     """
-    async with transaction(conn):
+    async with db.write() as conn:
         async with conn.execute(
             _CLAIMABLE + "d.status IN ('pending', 'sending') ORDER BY d.id LIMIT 1",
             (now, channel_id),
@@ -298,10 +298,10 @@ async def claim_next(
         return _due(edit, "edit", await get_article(conn, edit[2]))
 
 
-async def release_claim(conn: aiosqlite.Connection, delivery_id: int, owner: str) -> None:
+async def release_claim(db: Database, delivery_id: int, owner: str) -> None:
     """Give a claim back at once (on shutdown): the row is due again, and a send cut short
     stays 'sending' so whoever takes it next looks in the channel first."""
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.execute(
             "UPDATE deliveries SET claimed_by = NULL, next_attempt_at = NULL "
             "WHERE id = ? AND claimed_by = ?",
@@ -309,12 +309,10 @@ async def release_claim(conn: aiosqlite.Connection, delivery_id: int, owner: str
         )
 
 
-async def mark_sent(
-    conn: aiosqlite.Connection, delivery_id: int, message_id: int, *, owner: str
-) -> bool:
+async def mark_sent(db: Database, delivery_id: int, message_id: int, *, owner: str) -> bool:
     """Record the post; False when ``owner`` no longer held the claim (its lease ran out and
     another process took the row over, and will find this post in the channel)."""
-    async with transaction(conn):
+    async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE deliveries SET status = 'sent', reason = 'posted', message_id = ?, "
             "claimed_by = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = ? "
@@ -324,8 +322,8 @@ async def mark_sent(
         return cursor.rowcount == 1
 
 
-async def mark_edited(conn: aiosqlite.Connection, delivery_id: int) -> None:
-    async with transaction(conn):
+async def mark_edited(db: Database, delivery_id: int) -> None:
+    async with db.write() as conn:
         await conn.execute(
             "UPDATE deliveries SET edit_pending = 0, attempts = 0, next_attempt_at = NULL, "
             "claimed_by = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
@@ -334,7 +332,7 @@ async def mark_edited(conn: aiosqlite.Connection, delivery_id: int) -> None:
 
 
 async def schedule_retry(
-    conn: aiosqlite.Connection,
+    db: Database,
     delivery_id: int,
     kind: DeliveryKind,
     *,
@@ -344,7 +342,7 @@ async def schedule_retry(
 ) -> None:
     """Try again at ``next_attempt_at``. A send that may have reached Discord (no answer,
     a server error) stays 'sending', so the next attempt looks in the channel first."""
-    async with transaction(conn):
+    async with db.write() as conn:
         if kind == "send":
             await conn.execute(
                 "UPDATE deliveries SET status = ?, next_attempt_at = ?, last_error = ?, "
@@ -365,11 +363,9 @@ async def schedule_retry(
             )
 
 
-async def mark_failed(
-    conn: aiosqlite.Connection, delivery_id: int, kind: DeliveryKind, reason: str
-) -> None:
+async def mark_failed(db: Database, delivery_id: int, kind: DeliveryKind, reason: str) -> None:
     """Give up on one post (status failed) or one edit (the posted message stays as it is)."""
-    async with transaction(conn):
+    async with db.write() as conn:
         if kind == "send":
             await conn.execute(
                 "UPDATE deliveries SET status = 'failed', reason = ?, last_error = ?, "
@@ -384,12 +380,12 @@ async def mark_failed(
             )
 
 
-async def pause_for_failure(conn: aiosqlite.Connection, guild_id: int, reason: str) -> int:
+async def pause_for_failure(db: Database, guild_id: int, reason: str) -> int:
     """A server that can no longer be posted to is paused with ``reason`` and everything
     still queued for it fails, with why; returns how many posts failed. The pause records
     when it began and the newest outbox row then, so that a catch-up afterwards requeues
     only what this failure held back."""
-    async with transaction(conn):
+    async with db.write() as conn:
         began = datetime.now(UTC).isoformat(timespec="microseconds")
         await conn.execute(
             "INSERT INTO guild_settings (guild_id, paused, paused_reason, paused_at, "

@@ -11,7 +11,7 @@ import aiosqlite
 from bot.news.articles import utc_now
 from bot.news.urls import host_of
 from storage.articles import owner_key
-from storage.db import transaction
+from storage.database import Database
 
 if TYPE_CHECKING:
     from bot.feeds.reading import FeedEntry
@@ -148,14 +148,14 @@ async def feed_statuses(conn: aiosqlite.Connection, guild_id: int | None = None)
         return [_feed(row) for row in await cursor.fetchall()]
 
 
-async def seed_global_feeds(conn: aiosqlite.Connection, urls: Iterable[str]) -> int:
+async def seed_global_feeds(db: Database, urls: Iterable[str]) -> int:
     """Add the configured default feeds that Paddock has never known; returns how many.
 
     A default someone removed keeps its row (no longer active), so it stays removed.
     """
     added = 0
     now = utc_now()
-    async with transaction(conn):
+    async with db.write() as conn:
         for url in urls:
             cursor = await conn.execute(
                 "INSERT INTO feeds (guild_id, url, added_at) VALUES (0, ?, ?) "
@@ -166,12 +166,10 @@ async def seed_global_feeds(conn: aiosqlite.Connection, urls: Iterable[str]) -> 
     return added
 
 
-async def _activate_feed(
-    conn: aiosqlite.Connection, guild_id: int | None, url: str, title: str
-) -> bool:
+async def _activate_feed(db: Database, guild_id: int | None, url: str, title: str) -> bool:
     """Read ``url`` for its owner from now on; False when it already was read."""
     now = utc_now()
-    async with transaction(conn):
+    async with db.write() as conn:
         cursor = await conn.execute(
             "INSERT INTO feeds (guild_id, url, title, added_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id, url) DO NOTHING",
@@ -188,8 +186,8 @@ async def _activate_feed(
         return cursor.rowcount == 1
 
 
-async def _deactivate_feed(conn: aiosqlite.Connection, guild_id: int | None, url: str) -> bool:
-    async with transaction(conn):
+async def _deactivate_feed(db: Database, guild_id: int | None, url: str) -> bool:
+    async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE feeds SET active = 0 WHERE guild_id = ? AND url = ? AND active = 1",
             (owner_key(guild_id), url),
@@ -197,24 +195,22 @@ async def _deactivate_feed(conn: aiosqlite.Connection, guild_id: int | None, url
         return cursor.rowcount == 1
 
 
-async def add_global_feed(conn: aiosqlite.Connection, url: str, *, title: str = "") -> bool:
+async def add_global_feed(db: Database, url: str, *, title: str = "") -> bool:
     """Make ``url`` a feed for every server; False when it already was."""
-    return await _activate_feed(conn, None, url, title)
+    return await _activate_feed(db, None, url, title)
 
 
-async def remove_global_feed(conn: aiosqlite.Connection, url: str) -> bool:
-    return await _deactivate_feed(conn, None, url)
+async def remove_global_feed(db: Database, url: str) -> bool:
+    return await _deactivate_feed(db, None, url)
 
 
-async def add_guild_feed(
-    conn: aiosqlite.Connection, guild_id: int, url: str, *, title: str = ""
-) -> bool:
+async def add_guild_feed(db: Database, guild_id: int, url: str, *, title: str = "") -> bool:
     """Add a feed whose stories go to ``guild_id`` only; False when the server has it."""
-    return await _activate_feed(conn, guild_id, url, title)
+    return await _activate_feed(db, guild_id, url, title)
 
 
-async def remove_guild_feed(conn: aiosqlite.Connection, guild_id: int, url: str) -> bool:
-    return await _deactivate_feed(conn, guild_id, url)
+async def remove_guild_feed(db: Database, guild_id: int, url: str) -> bool:
+    return await _deactivate_feed(db, guild_id, url)
 
 
 async def guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> list[Feed]:
@@ -236,7 +232,7 @@ async def count_guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> int:
 
 
 async def record_poll_success(
-    conn: aiosqlite.Connection,
+    db: Database,
     feed_id: int,
     *,
     polled_at: str,
@@ -248,7 +244,7 @@ async def record_poll_success(
 ) -> None:
     """A poll answered (200 or 304): keep the validators and the digest of a body read
     whole (None keeps the one before), clear the failure count."""
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.execute(
             "UPDATE feeds SET etag = ?, last_modified = ?, body_digest = coalesce(?, body_digest), "
             "last_polled_at = ?, last_success_at = ?, next_poll_at = ?, failures = 0, "
@@ -270,9 +266,9 @@ async def record_poll_success(
 
 
 async def record_poll_failure(
-    conn: aiosqlite.Connection, feed_id: int, *, polled_at: str, next_poll_at: str, error: str
+    db: Database, feed_id: int, *, polled_at: str, next_poll_at: str, error: str
 ) -> None:
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.execute(
             "UPDATE feeds SET last_polled_at = ?, last_error = ?, last_error_at = ?, "
             "failures = failures + 1, next_poll_at = ? WHERE id = ?",

@@ -6,7 +6,7 @@ import aiosqlite
 
 from bot.delivery.servers import FilterKind, GuildConfig, GuildFilter
 from bot.news.articles import utc_now
-from storage.db import transaction
+from storage.database import Database
 
 
 async def get_guild_config(conn: aiosqlite.Connection, guild_id: int) -> GuildConfig:
@@ -78,29 +78,25 @@ async def _upsert(conn: aiosqlite.Connection, guild_id: int, column: str, value:
     )
 
 
-async def set_news_channel(
-    conn: aiosqlite.Connection, guild_id: int, channel_id: int | None
-) -> None:
-    async with transaction(conn):
+async def set_news_channel(db: Database, guild_id: int, channel_id: int | None) -> None:
+    async with db.write() as conn:
         await _upsert(conn, guild_id, "news_channel_id", channel_id)
 
 
-async def set_ping_role(conn: aiosqlite.Connection, guild_id: int, role_id: int | None) -> None:
-    async with transaction(conn):
+async def set_ping_role(db: Database, guild_id: int, role_id: int | None) -> None:
+    async with db.write() as conn:
         await _upsert(conn, guild_id, "ping_role_id", role_id)
 
 
-async def set_paused(
-    conn: aiosqlite.Connection, guild_id: int, paused: bool, reason: str | None = None
-) -> None:
-    async with transaction(conn):
+async def set_paused(db: Database, guild_id: int, paused: bool, reason: str | None = None) -> None:
+    async with db.write() as conn:
         await _upsert(conn, guild_id, "paused", int(paused))
         await _upsert(conn, guild_id, "paused_reason", reason if paused else None)
 
 
-async def add_filter(conn: aiosqlite.Connection, guild_id: int, item: GuildFilter) -> bool:
+async def add_filter(db: Database, guild_id: int, item: GuildFilter) -> bool:
     """Add a filter; False when the server already has it."""
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.execute(
             "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?) "
             "ON CONFLICT (guild_id) DO NOTHING",
@@ -114,10 +110,8 @@ async def add_filter(conn: aiosqlite.Connection, guild_id: int, item: GuildFilte
         return cursor.rowcount == 1
 
 
-async def remove_filter(
-    conn: aiosqlite.Connection, guild_id: int, kind: FilterKind, value: str
-) -> bool:
-    async with transaction(conn):
+async def remove_filter(db: Database, guild_id: int, kind: FilterKind, value: str) -> bool:
+    async with db.write() as conn:
         cursor = await conn.execute(
             "DELETE FROM guild_filters WHERE guild_id = ? AND kind = ? AND value = ?",
             (guild_id, kind, value),

@@ -11,7 +11,7 @@ import aiosqlite
 from bot.news.articles import Article, article_text
 from bot.news.mentions import MentionFinder, is_person_subject
 from storage.articles import COLUMNS_OF_A, HIDDEN_FROM_VIEWER, article_from_row, owner_key
-from storage.db import transaction
+from storage.database import Database
 
 # Stories scanned per transaction when catching up: short write locks, few commits.
 _SCAN_BATCH = 500
@@ -56,7 +56,7 @@ async def store_mentions(
     )
 
 
-async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> int:
+async def index_unscanned(db: Database, finder: MentionFinder) -> int:
     """Scan every story not yet scanned with this finder's names; returns how many.
 
     Costs one indexed pass over the scan table when nothing is missing, so it is safe at
@@ -65,7 +65,7 @@ async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> 
     scanned = 0
     after = 0
     while True:
-        async with conn.execute(
+        async with db.reader.execute(
             "SELECT a.id, coalesce(a.published_at, a.fetched_at), a.title, a.body "
             "FROM articles AS a LEFT JOIN mention_scans AS s ON s.article_id = a.id "
             "WHERE a.id > ? AND (s.version IS NULL OR s.version != ?) ORDER BY a.id LIMIT ?",
@@ -78,7 +78,7 @@ async def index_unscanned(conn: aiosqlite.Connection, finder: MentionFinder) -> 
             ArticleMentions(row[0], row[1], frozenset(finder.find(article_text(row[2], row[3]))))
             for row in rows
         ]
-        async with transaction(conn):
+        async with db.write() as conn:
             await store_mentions(conn, found, finder.version)
         scanned += len(found)
         after = rows[-1][0]

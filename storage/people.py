@@ -24,7 +24,7 @@ from bot.people.directory import (
 )
 from bot.people.f1db import Race
 from bot.people.resolver import PeopleDirectory
-from storage.db import transaction
+from storage.database import Database
 from storage.mentions import index_unscanned, mention_counts
 
 BUILTIN_SOURCE = "builtin"
@@ -164,7 +164,7 @@ async def _roles_from_others(conn: aiosqlite.Connection, source: str) -> dict[st
 
 
 async def merge_into_directory(
-    conn: aiosqlite.Connection,
+    db: Database,
     people: Iterable[Person],
     *,
     incoming_wins: bool,
@@ -176,7 +176,7 @@ async def merge_into_directory(
     report = MergeReport()
     changed: list[Person] = []
     to_write: list[Person] = []
-    async with transaction(conn):
+    async with db.write() as conn:
         existing = {p.id: p for p in await load_people(conn)}
         kept_roles = await _roles_from_others(conn, source)
         for person in people:
@@ -212,33 +212,31 @@ async def _source_fingerprint(conn: aiosqlite.Connection, name: str) -> str | No
     return row["fingerprint"] if row else None
 
 
-async def ensure_builtin_people(conn: aiosqlite.Connection) -> MergeReport | None:
+async def ensure_builtin_people(db: Database) -> MergeReport | None:
     """Merge the packaged directory unless this version of it is already in; None if it was.
 
     Safe to call at every start-up: when nothing changed it costs one small query.
     """
     text = builtin_directory_text()
     fingerprint = builtin_fingerprint(text)
-    if await _source_fingerprint(conn, BUILTIN_SOURCE) == fingerprint:
+    if await _source_fingerprint(db.reader, BUILTIN_SOURCE) == fingerprint:
         return None
     summary = builtin_summary()
     drivers, extras = parse_builtin_parts(text)
     report = MergeReport()
     # An F1DB import that reaches further into the seasons than the shipped summary keeps
     # its facts; the summary then only adds drivers the database lacks.
-    if await f1db_reach(conn) > summary.latest_round:
-        known = {p.id for p in await load_people(conn)}
+    if await f1db_reach(db.reader) > summary.latest_round:
+        known = {p.id for p in await load_people(db.reader)}
         drivers = [p for p in drivers if p.id not in known]
     else:
-        await store_f1db_facts(
-            conn, summary.champions, summary_races(summary), summary.latest_round
-        )
+        await store_f1db_facts(db, summary.champions, summary_races(summary), summary.latest_round)
     for people, source, wins in ((drivers, F1DB_SOURCE, True), (extras, BUILTIN_SOURCE, False)):
-        part = await merge_into_directory(conn, people, incoming_wins=wins, source=source)
+        part = await merge_into_directory(db, people, incoming_wins=wins, source=source)
         report.added += part.added
         report.updated += [pid for pid in part.updated if pid not in report.added]
         report.unchanged += part.unchanged
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.execute(
             """
             INSERT INTO people_sources (name, fingerprint, loaded_at) VALUES (?, ?, ?)
@@ -250,21 +248,19 @@ async def ensure_builtin_people(conn: aiosqlite.Connection) -> MergeReport | Non
     return report
 
 
-async def count_mentions(conn: aiosqlite.Connection, people: Iterable[Person]) -> dict[str, int]:
+async def count_mentions(db: Database, people: Iterable[Person]) -> dict[str, int]:
     """How many stored articles name each person (full name, a nickname, or the surname when
     it is theirs alone), from the mentions index, scanning first any story it is missing."""
-    await index_unscanned(conn, mention_finder(people))
-    return await mention_counts(conn)
+    await index_unscanned(db, mention_finder(people))
+    return await mention_counts(db.reader)
 
 
-async def load_directory(
-    conn: aiosqlite.Connection, *, with_mentions: bool = True
-) -> PeopleDirectory:
+async def load_directory(db: Database, *, with_mentions: bool = True) -> PeopleDirectory:
     """Everyone in the database (the built-in list merged in first) ready for resolving."""
-    await ensure_builtin_people(conn)
-    people = await load_people(conn)
-    mentions = await count_mentions(conn, people) if with_mentions else {}
-    return PeopleDirectory(people, mentions, champions=await world_champions(conn))
+    await ensure_builtin_people(db)
+    people = await load_people(db.reader)
+    mentions = await count_mentions(db, people) if with_mentions else {}
+    return PeopleDirectory(people, mentions, champions=await world_champions(db.reader))
 
 
 async def people_version(conn: aiosqlite.Connection) -> str:
@@ -291,7 +287,7 @@ async def f1db_reach(conn: aiosqlite.Connection) -> tuple[int, int]:
 
 
 async def store_f1db_facts(
-    conn: aiosqlite.Connection,
+    db: Database,
     champions: dict[int, str],
     races: Iterable[Race],
     latest_round: tuple[int, int],
@@ -299,7 +295,7 @@ async def store_f1db_facts(
     """Replace the champions and the calendar of the seasons given, and record how far
     the data reaches."""
     races = list(races)
-    async with transaction(conn):
+    async with db.write() as conn:
         await conn.executemany(
             "INSERT INTO world_champions (season, person_id) VALUES (?, ?) "
             "ON CONFLICT (season) DO UPDATE SET person_id = excluded.person_id",

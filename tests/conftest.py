@@ -5,11 +5,10 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.news.articles import ParsedArticle
-from storage.db import open_database
+from storage.database import Database
 
 REPO = Path(__file__).resolve().parents[1]
 # The project's shared folder (story corpora, F1DB, Discord's API description, scoring tools)
@@ -100,9 +99,6 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    conn = await open_database(tmp_path / "paddock.db")
-    try:
-        yield conn
-    finally:
-        await conn.close()
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with await Database.open(tmp_path / "paddock.db") as database:
+        yield database

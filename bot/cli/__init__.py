@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
-from storage.db import DatabaseError
+from storage.database import DatabaseError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.articles",

@@ -22,7 +22,7 @@ from bot.cli.output import (
 from bot.ingest.bulk import ImportReport, default_workers, import_paths
 from bot.settings import Settings
 from storage.articles import StoreResult, article_stats, latest_articles, search_articles
-from storage.db import DatabaseError, connect
+from storage.database import DatabaseError, connect
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -103,9 +103,9 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
         progress(report)
 
     try:
-        async with connect(settings.database) as conn:
+        async with connect(settings.database) as db:
             workers = default_workers() if args.workers is None else args.workers
-            report = await import_paths(conn, args.paths, workers=workers, on_batch=on_batch)
+            report = await import_paths(db, args.paths, workers=workers, on_batch=on_batch)
     except DatabaseError as exc:
         return fail(str(exc))
     finally:
@@ -134,8 +134,8 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_latest(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        async with connect(settings.database) as conn:
-            articles = await latest_articles(conn, args.count)
+        async with connect(settings.database) as db:
+            articles = await latest_articles(db.reader, args.count)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:
@@ -154,8 +154,8 @@ async def run_latest(args: argparse.Namespace, settings: Settings) -> int:
 async def run_story(args: argparse.Namespace, settings: Settings) -> int:
     words = " ".join(args.words)
     try:
-        async with connect(settings.database) as conn:
-            articles = await search_articles(conn, words, args.count)
+        async with connect(settings.database) as db:
+            articles = await search_articles(db, words, args.count)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:
@@ -180,8 +180,8 @@ async def run_story(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_stats(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        async with connect(settings.database) as conn:
-            stats = await article_stats(conn)
+        async with connect(settings.database) as db:
+            stats = await article_stats(db.reader)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:

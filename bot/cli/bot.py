@@ -64,10 +64,10 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     import discord
 
     from bot.app import create_bot
-    from storage.db import open_database
+    from storage.database import Database
 
     # A corrupt, unwritable or newer database stops Paddock here, before it logs in.
-    database = await open_database(settings.database, writable=True)
+    database = await Database.open(settings.database, writable=True)
     bot = create_bot(settings, database=database, record_health=True)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

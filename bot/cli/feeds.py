@@ -11,7 +11,7 @@ from bot.feeds.reading import FeedError, add_feed
 from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
 from bot.news.urls import canonical_url
 from bot.settings import Settings
-from storage.db import DatabaseError, connect
+from storage.database import DatabaseError, connect
 from storage.feeds import Feed, active_feeds, remove_global_feed, seed_global_feeds
 
 
@@ -61,9 +61,9 @@ def _health(feed: Feed) -> str:
 
 async def run_list(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        async with connect(settings.database) as conn:
-            await seed_global_feeds(conn, settings.feeds)
-            feeds = await active_feeds(conn)
+        async with connect(settings.database) as db:
+            await seed_global_feeds(db, settings.feeds)
+            feeds = await active_feeds(db.reader)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:
@@ -82,9 +82,9 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
 async def run_add(args: argparse.Namespace, settings: Settings) -> int:
     policy = AddressPolicy.from_settings(settings.allow_private_feeds)
     try:
-        async with connect(settings.database) as conn, SafeFetcher(policy) as fetcher:
-            await seed_global_feeds(conn, settings.feeds)
-            added = await add_feed(conn, fetcher, args.url)
+        async with connect(settings.database) as db, SafeFetcher(policy) as fetcher:
+            await seed_global_feeds(db, settings.feeds)
+            added = await add_feed(db, fetcher, args.url)
     except DatabaseError as exc:
         return fail(str(exc))
     except FeedError as exc:
@@ -99,9 +99,9 @@ async def run_add(args: argparse.Namespace, settings: Settings) -> int:
 async def run_remove(args: argparse.Namespace, settings: Settings) -> int:
     url = canonical_url(args.url)
     try:
-        async with connect(settings.database) as conn:
-            await seed_global_feeds(conn, settings.feeds)
-            removed = await remove_global_feed(conn, url)
+        async with connect(settings.database) as db:
+            await seed_global_feeds(db, settings.feeds)
+            removed = await remove_global_feed(db, url)
     except DatabaseError as exc:
         return fail(str(exc))
     if not removed:
@@ -127,7 +127,7 @@ def _report_json(report: FeedReport) -> dict[str, Any]:
 
 async def run_poll(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        async with connect(settings.database) as conn, open_poller(conn, settings) as poller:
+        async with connect(settings.database) as db, open_poller(db, settings) as poller:
             result = await poller.poll_all()
     except DatabaseError as exc:
         return fail(str(exc))

@@ -12,7 +12,7 @@ import json
 from bot.health import HEARTBEAT_KEY, HeartbeatRecord, Verdict, judge
 from bot.settings import Settings
 from storage.bot_state import read_state_only
-from storage.db import DatabaseError
+from storage.database import DatabaseError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,7 +13,7 @@ from bot.people.directory import DRIVER, Person
 from bot.people.f1db import F1dbError, read_f1db
 from bot.people.resolver import PeopleDirectory, Resolution
 from bot.settings import Settings
-from storage.db import DatabaseError, connect
+from storage.database import DatabaseError, connect
 from storage.people import (
     ensure_builtin_people,
     load_directory,
@@ -93,8 +93,8 @@ def person_json(person: Person, directory: PeopleDirectory) -> dict[str, Any]:
 async def run_resolve(args: argparse.Namespace, settings: Settings) -> int:
     queries = list(args.queries) if args.queries else sys.stdin.read().splitlines()
     try:
-        async with connect(settings.database) as conn:
-            directory = await load_directory(conn)
+        async with connect(settings.database) as db:
+            directory = await load_directory(db)
     except DatabaseError as exc:
         return fail(str(exc))
     limit = max(1, min(args.count, 25))
@@ -121,10 +121,10 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
     for problem in found.problems:
         print(f"skipped {problem}", file=sys.stderr)
     try:
-        async with connect(settings.database) as conn:
-            await ensure_builtin_people(conn)
-            report = await merge_into_directory(conn, found.people, incoming_wins=True)
-            await store_f1db_facts(conn, found.champions, found.races, found.latest_round)
+        async with connect(settings.database) as db:
+            await ensure_builtin_people(db)
+            report = await merge_into_directory(db, found.people, incoming_wins=True)
+            await store_f1db_facts(db, found.champions, found.races, found.latest_round)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:
@@ -150,8 +150,8 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _directory(settings: Settings) -> PeopleDirectory:
-    async with connect(settings.database) as conn:
-        return await load_directory(conn)
+    async with connect(settings.database) as db:
+        return await load_directory(db)
 
 
 async def run_list(args: argparse.Namespace, settings: Settings) -> int:

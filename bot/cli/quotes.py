@@ -12,7 +12,7 @@ from bot.ingest.files import ImportFailure, read_article_file
 from bot.quotes import Quote, SpeakerIndex, article_year, extract_quotes
 from bot.quotes.stored import load_speaker_index, reindex_quotes
 from bot.settings import Settings
-from storage.db import DatabaseError, connect
+from storage.database import DatabaseError, connect
 from storage.people import load_directory
 from storage.quotes import quotes_by_person
 
@@ -65,11 +65,11 @@ async def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
     if not args.reindex and not args.files:
         return fail("give article files to read, or --reindex to re-extract stored stories")
     try:
-        async with connect(settings.database) as conn:
+        async with connect(settings.database) as db:
             if args.reindex:
-                report = await reindex_quotes(conn)
+                report = await reindex_quotes(db)
             else:
-                index = await load_speaker_index(conn)
+                index = await load_speaker_index(db)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.reindex:
@@ -118,12 +118,12 @@ async def run_quote(args: argparse.Namespace, settings: Settings) -> int:
     name = " ".join(args.person)
     about = " ".join(args.about) if args.about else None
     try:
-        async with connect(settings.database) as conn:
-            directory = await load_directory(conn)
+        async with connect(settings.database) as db:
+            directory = await load_directory(db)
             person = directory.resolve(name, limit=1).best
             if person is None:
                 return fail(f"nobody in the directory matches {name!r}")
-            quotes = await quotes_by_person(conn, person.id, about=about, limit=args.count)
+            quotes = await quotes_by_person(db.reader, person.id, about=about, limit=args.count)
     except DatabaseError as exc:
         return fail(str(exc))
     if args.json:

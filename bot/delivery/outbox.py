@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
-import aiosqlite
-
 from bot.delivery.servers import GuildConfig, StoryFacts, filter_verdict
 from bot.feeds.reading import matching_headline
 from bot.ingest.store import AfterStore
 from bot.news.articles import Article
 from bot.people.teams import teams_in
 from storage.articles import StoreResult
+from storage.database import Connection, Database
 from storage.deliveries import (
     DueDelivery,
     PlannedDelivery,
@@ -68,7 +67,7 @@ REASON_PAUSED = "paused"
 CATCH_UP_STORIES = 3
 
 Clock = Callable[[], datetime]
-PeopleFinder = Callable[[aiosqlite.Connection, Article], Awaitable[frozenset[str]]]
+PeopleFinder = Callable[[Connection, Article], Awaitable[frozenset[str]]]
 
 
 def _iso(moment: datetime) -> str:
@@ -107,7 +106,7 @@ def _age_reason(article: Article, now: datetime, max_age: timedelta) -> str | No
 
 
 async def _copies_by_server(
-    conn: aiosqlite.Connection, article: Article, since: str, audience: Sequence[GuildConfig]
+    conn: Connection, article: Article, since: str, audience: Sequence[GuildConfig]
 ) -> dict[int, int]:
     """For each server, another story it can see that is this one under another site's
     headline or the same address, already queued or posted there: server id to story id.
@@ -139,13 +138,13 @@ async def _copies_by_server(
 
 
 async def catch_up(
-    conn: aiosqlite.Connection, guild_id: int, channel_id: int, *, clock: Clock | None = None
+    db: Database, guild_id: int, channel_id: int, *, clock: Clock | None = None
 ) -> int:
     """Once a server can be posted to again, queue the newest stories it missed meanwhile
     (at most ``CATCH_UP_STORIES``, and only those still news) for ``channel_id``."""
     now = _utc(clock or (lambda: datetime.now(UTC)))
     return await requeue_missed(
-        conn, guild_id, channel_id, since=_iso(now - MAX_STORY_AGE), limit=CATCH_UP_STORIES
+        db, guild_id, channel_id, since=_iso(now - MAX_STORY_AGE), limit=CATCH_UP_STORIES
     )
 
 
@@ -164,7 +163,7 @@ def delivery_hook(
     """
     now_of = clock or (lambda: datetime.now(UTC))
 
-    async def queue_deliveries(conn: aiosqlite.Connection, result: StoreResult) -> None:
+    async def queue_deliveries(conn: Connection, result: StoreResult) -> None:
         article = result.article
         if result.updated:
             await mark_for_edit(conn, article.id)
@@ -415,7 +414,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        db: Database,
         sender: DeliverySender,
         *,
         pacer: DeliveryPacer | None = None,
@@ -432,7 +431,7 @@ class DeliveryWorker:
         clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self._conn = conn
+        self._db = db
         self._sender = sender
         self._pacer = pacer or DeliveryPacer()
         self._channels_per_round = channels_per_round
@@ -454,9 +453,9 @@ class DeliveryWorker:
         """Start a lane for every channel with something due; the Discord side calls this
         on a loop. Raises what killed a lane, if anything did (the worker is then stopped)."""
         async with self._round:
-            await skip_paused_guilds(self._conn)
+            await skip_paused_guilds(self._db)
             channels = await channels_due(
-                self._conn, _instant(_utc(self._clock)), self._channels_per_round
+                self._db.reader, _instant(_utc(self._clock)), self._channels_per_round
             )
             for channel_id in channels:
                 if channel_id not in self._lanes:
@@ -501,7 +500,7 @@ class DeliveryWorker:
                     return
                 now = _utc(self._clock)
                 item = await claim_next(
-                    self._conn,
+                    self._db,
                     channel_id,
                     owner=self.name,
                     now=_instant(now),
@@ -514,7 +513,7 @@ class DeliveryWorker:
                 try:
                     carry_on = await self._deliver(item)
                 except asyncio.CancelledError:
-                    await asyncio.shield(release_claim(self._conn, item.id, self.name))
+                    await asyncio.shield(release_claim(self._db, item.id, self.name))
                     raise
                 if not carry_on:
                     return
@@ -523,7 +522,7 @@ class DeliveryWorker:
         """Send or edit one claimed row; False when this channel should stop for this round."""
         article = item.article
         if article is None:
-            await mark_failed(self._conn, item.id, item.kind, "the story no longer exists")
+            await mark_failed(self._db, item.id, item.kind, "the story no longer exists")
             self._report.failed.append(item.id)
             return True
         delivery = Delivery(
@@ -541,27 +540,27 @@ class DeliveryWorker:
         try:
             if item.kind == "send":
                 message_id = await self._sender.send(delivery)
-                if await mark_sent(self._conn, item.id, message_id, owner=self.name):
+                if await mark_sent(self._db, item.id, message_id, owner=self.name):
                     self._report.sent.append(item.id)
                 else:
                     log.warning("delivery %d was taken over while it was being sent", item.id)
             else:
                 assert item.message_id is not None
                 await self._sender.edit(delivery, item.message_id)
-                await mark_edited(self._conn, item.id)
+                await mark_edited(self._db, item.id)
                 self._report.edited.append(item.id)
             return True
         except TransientSendError as exc:
             return await self._retry(item, str(exc), exc.retry_after, exc.may_have_posted)
         except MessageGoneError:
-            await mark_failed(self._conn, item.id, item.kind, "the posted message was deleted")
+            await mark_failed(self._db, item.id, item.kind, "the posted message was deleted")
             self._report.failed.append(item.id)
             return True
         except PermanentSendError as exc:
             # Moderators read what to do about it; Discord's own words go to the log.
             log.warning("pausing deliveries to guild %d: %s (%s)", item.guild_id, exc.reason, exc)
             self._report.paused_guilds[item.guild_id] = exc.reason
-            await pause_for_failure(self._conn, item.guild_id, exc.reason)
+            await pause_for_failure(self._db, item.guild_id, exc.reason)
             return False
         except Exception as exc:
             # A bug in the sender must not lose the story: retry it like any hiccup, and
@@ -574,7 +573,7 @@ class DeliveryWorker:
     ) -> bool:
         if item.attempts + 1 >= self._max_attempts:
             reason = f"failed after {item.attempts + 1} attempts: {error}"
-            await mark_failed(self._conn, item.id, item.kind, reason)
+            await mark_failed(self._db, item.id, item.kind, reason)
             self._report.failed.append(item.id)
             return True
         if retry_after is not None:
@@ -584,7 +583,7 @@ class DeliveryWorker:
             delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
         next_attempt = _instant(_utc(self._clock) + timedelta(seconds=delay))
         await schedule_retry(
-            self._conn,
+            self._db,
             item.id,
             item.kind,
             next_attempt_at=next_attempt,

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-import aiosqlite
-
 from bot.feeds.reading import (
     FeedEntry,
     FeedError,
@@ -32,7 +30,7 @@ from bot.ingest.store import AfterStore, ingest_articles
 from bot.news.articles import Article, ParsedArticle, content_hash
 from bot.settings import DEFAULT_POSTS_PER_FEED_READ, Settings
 from storage.articles import StoreResult, find_existing_many
-from storage.db import transaction
+from storage.database import Connection, Database
 from storage.feeds import (
     Feed,
     RecentStory,
@@ -129,7 +127,7 @@ class _Read:
 class FeedPoller:
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        db: Database,
         fetcher: SafeFetcher,
         *,
         interval: int = 300,
@@ -148,7 +146,7 @@ class FeedPoller:
         own, at most ``SERVER_FEEDS_AT_ONCE`` of one server: a server's slow feeds can
         hold up neither the global news nor another server's.
         """
-        self._conn = conn
+        self._db = db
         self._fetcher = fetcher
         self._interval = interval
         self._default_feeds = tuple(default_feeds)
@@ -165,11 +163,9 @@ class FeedPoller:
         self._store_lock = asyncio.Lock()
 
     @classmethod
-    def from_settings(
-        cls, conn: aiosqlite.Connection, fetcher: SafeFetcher, settings: Settings
-    ) -> FeedPoller:
+    def from_settings(cls, db: Database, fetcher: SafeFetcher, settings: Settings) -> FeedPoller:
         return cls(
-            conn,
+            db,
             fetcher,
             interval=settings.poll_interval,
             default_feeds=settings.feeds,
@@ -179,16 +175,16 @@ class FeedPoller:
     async def poll_due(self) -> PollRound:
         """Poll every feed whose time has come."""
         await self._seed()
-        return await self._poll_many(await due_feeds(self._conn, iso(self._clock())))
+        return await self._poll_many(await due_feeds(self._db.reader, iso(self._clock())))
 
     async def poll_all(self) -> PollRound:
         """Poll every feed now, whatever its schedule (conditional GET still applies)."""
         await self._seed()
-        return await self._poll_many(await active_feeds(self._conn))
+        return await self._poll_many(await active_feeds(self._db.reader))
 
     async def _seed(self) -> None:
         if not self._seeded:
-            await seed_global_feeds(self._conn, self._default_feeds)
+            await seed_global_feeds(self._db, self._default_feeds)
             self._seeded = True
 
     async def _poll_many(self, feeds: Sequence[Feed]) -> PollRound:
@@ -311,7 +307,7 @@ class FeedPoller:
             for item in read.prepared
             if item.article.published_at
         ]
-        window = RecentStories(self._conn, self._clock(), min(dates, default=None))
+        window = RecentStories(self._db, self._clock(), min(dates, default=None))
         broken: set[int] = set()
         for r in sorted(range(len(reads)), key=lambda r: _oldest(reads[r].prepared)):
             read = reads[r]
@@ -346,7 +342,7 @@ class FeedPoller:
         """New and edited entries as articles of the feed's owner, reading article pages for
         teaser-only ones. A first read posts only the newest ``BACKLOG_POSTS`` entries, a
         later one the newest ``posts_per_read`` new ones: the rest are held back."""
-        seen = await seen_entries(self._conn, feed.id)
+        seen = await seen_entries(self._db.reader, feed.id)
         first_poll = feed.primed_at is None
         source = parsed.title or feed.name
         prepared: list[_Prepared] = []
@@ -426,14 +422,14 @@ class FeedPoller:
         # first in the storing transaction, so deliveries see whether it is held back.
         entries = {digest: item for item, _, digest in storing}
 
-        async def note_entry(conn: aiosqlite.Connection, result: StoreResult) -> None:
+        async def note_entry(conn: Connection, result: StoreResult) -> None:
             item = entries[result.article.content_hash]
             await record_feed_entry(
                 conn, feed.id, item.entry, result.article.id, held_back=item.held_back
             )
 
         results = await ingest_articles(
-            self._conn,
+            self._db,
             [article for _, article, _ in storing],
             [note_entry, *hooks],
             digests=[digest for _, _, digest in storing],
@@ -449,10 +445,10 @@ class FeedPoller:
                 noted.append((item, result.article.id))
                 report.unchanged += 1
         if noted:
-            async with transaction(self._conn):
+            async with self._db.write() as conn:
                 for item, article_id in noted:
                     await record_feed_entry(
-                        self._conn, feed.id, item.entry, article_id, held_back=item.held_back
+                        conn, feed.id, item.entry, article_id, held_back=item.held_back
                     )
 
     async def _stored_copies(
@@ -461,12 +457,12 @@ class FeedPoller:
         """What is stored under each entry's URL, GUID or words (``digests``): the owner's
         story, the global one (for a server's feed) and what any feed carried under its
         link."""
-        own = await find_existing_many(self._conn, articles, digests, owner=feed.guild_id)
+        own = await find_existing_many(self._db.reader, articles, digests, owner=feed.guild_id)
         everyones: Sequence[Article | None] = [None] * len(articles)
         if feed.guild_id is not None:
-            everyones = await find_existing_many(self._conn, articles, digests, owner=None)
+            everyones = await find_existing_many(self._db.reader, articles, digests, owner=None)
         links = [article.url for article in articles if article.url]
-        linked = await stories_for_links(self._conn, links, viewer=feed.guild_id)
+        linked = await stories_for_links(self._db.reader, links, viewer=feed.guild_id)
         return [
             _StoredCopies(mine, theirs, linked.get(article.url) if article.url else None)
             for article, mine, theirs in zip(articles, own, everyones, strict=True)
@@ -515,7 +511,7 @@ class FeedPoller:
         # A little jitter keeps feeds added together from being fetched together forever.
         report.next_poll_at = self._next_poll(interval * self._rng.uniform(1.0, 1.1))
         await record_poll_success(
-            self._conn,
+            self._db,
             report.feed.id,
             polled_at=iso(self._clock()),
             next_poll_at=report.next_poll_at,
@@ -535,7 +531,7 @@ class FeedPoller:
         next_poll_at = self._next_poll(delay)
         log.warning("feed %s failed (%d in a row): %s", feed.url, feed.failures + 1, error)
         await record_poll_failure(
-            self._conn,
+            self._db,
             feed.id,
             polled_at=iso(self._clock()),
             next_poll_at=next_poll_at,
@@ -570,8 +566,8 @@ def _recent(article: Article) -> RecentStory:
 
 
 @asynccontextmanager
-async def open_poller(conn: aiosqlite.Connection, settings: Settings) -> AsyncIterator[FeedPoller]:
+async def open_poller(db: Database, settings: Settings) -> AsyncIterator[FeedPoller]:
     """A poller configured from settings, with its HTTP session open for its lifetime."""
     policy = AddressPolicy.from_settings(settings.allow_private_feeds)
     async with SafeFetcher(policy) as fetcher:
-        yield FeedPoller.from_settings(conn, fetcher, settings)
+        yield FeedPoller.from_settings(db, fetcher, settings)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
-import aiosqlite
 import feedparser
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -20,6 +19,7 @@ from rapidfuzz.utils import default_process
 from bot.feeds.safe_fetch import FetchError, SafeFetcher, check_url
 from bot.news.articles import ParsedArticle, summarise
 from bot.news.urls import canonical_url, host_of
+from storage.database import Database
 from storage.feeds import (
     Feed,
     add_global_feed,
@@ -296,19 +296,20 @@ async def check_feed(fetcher: SafeFetcher, url: str) -> tuple[str, ParsedFeed]:
 
 
 async def add_feed(
-    conn: aiosqlite.Connection, fetcher: SafeFetcher, url: str, *, guild_id: int | None = None
+    db: Database, fetcher: SafeFetcher, url: str, *, guild_id: int | None = None
 ) -> AddedFeed:
     """Check that ``url`` is a public, readable feed, then add it globally or for one server."""
+    conn = db.reader
     if guild_id is not None and await count_guild_feeds(conn, guild_id) >= MAX_GUILD_FEEDS:
         raise FeedError(f"A server can add at most {MAX_GUILD_FEEDS} feeds; remove one first.")
     feed_url, parsed = await check_feed(fetcher, url)
     if guild_id is None:
-        added = await add_global_feed(conn, feed_url, title=parsed.title)
+        added = await add_global_feed(db, feed_url, title=parsed.title)
     else:
         everyones = await get_feed(conn, feed_url)
         if everyones is not None and everyones.active:
             raise FeedError("Paddock already reads that feed for every server.")
-        added = await add_guild_feed(conn, guild_id, feed_url, title=parsed.title)
+        added = await add_guild_feed(db, guild_id, feed_url, title=parsed.title)
     feed = await get_feed(conn, feed_url, guild_id=guild_id)
     assert feed is not None
     return AddedFeed(feed=feed, added=added, entries=len(parsed.entries))

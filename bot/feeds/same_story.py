@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.feeds.reading import Headlines
 from storage.articles import owner_key
+from storage.database import Database
 from storage.feeds import RecentStory, owners_recent_stories, recent_stories
 
 SAME_STORY_WINDOW = timedelta(days=3)
@@ -52,10 +51,8 @@ class RecentStories:
     gets a query of its own around its date.
     """
 
-    def __init__(
-        self, conn: aiosqlite.Connection, now: datetime, oldest: datetime | None = None
-    ) -> None:
-        self._conn = conn
+    def __init__(self, db: Database, now: datetime, oldest: datetime | None = None) -> None:
+        self._db = db
         earliest = min(oldest or now, now) - SAME_STORY_WINDOW
         self._since = max(earliest, now - LONGEST_WINDOW)
         self._until = now + SAME_STORY_WINDOW
@@ -69,7 +66,7 @@ class RecentStories:
         reuses headline shapes ("Qualifying: Monaco") for different stories."""
         if published is not None and published - SAME_STORY_WINDOW < self._since:
             around = await recent_stories(
-                self._conn,
+                self._db.reader,
                 _iso(published - SAME_STORY_WINDOW),
                 _iso(published + SAME_STORY_WINDOW),
                 viewer=viewer,
@@ -96,7 +93,7 @@ class RecentStories:
         if stories is None:
             stories = self._owners[owner] = _OwnerStories()
             found = await owners_recent_stories(
-                self._conn, _iso(self._since), _iso(self._until), owner or None
+                self._db.reader, _iso(self._since), _iso(self._until), owner or None
             )
             for story in found:
                 stories.add(story)

@@ -26,13 +26,11 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiosqlite
-
 from bot.ingest.files import ImportFailure, find_article_files, read_articles
 from bot.ingest.store import Findings, StoryReader, ingest_articles, story_reader
 from bot.news.articles import ParsedArticle, content_hash
 from storage.articles import StoreResult
-from storage.db import bulk_writes
+from storage.database import Database
 
 # Stories stored per transaction: a commit writes every page its batch changed, so fewer,
 # larger batches write less (2,000 stories into a 98,000-story archive: 768-854/s with
@@ -92,7 +90,7 @@ class ImportReport:
 
 
 async def import_paths(
-    conn: aiosqlite.Connection,
+    db: Database,
     paths: Iterable[Path],
     *,
     workers: int = 0,
@@ -104,9 +102,9 @@ async def import_paths(
     ``on_batch`` sees the report so far and the batch's results after each stored batch.
     """
     report = ImportReport()
-    reader = await story_reader(conn)
+    reader = await story_reader(db)
     batches = _batches(paths, report)
-    async with aclosing(store_batches(conn, batches, reader, workers)) as stored:
+    async with aclosing(store_batches(db, batches, reader, workers)) as stored:
         async for results in stored:
             report.count(results)
             if on_batch is not None:
@@ -148,33 +146,33 @@ def _batches(paths: Iterable[Path], report: ImportReport) -> Iterator[list[Parse
 
 
 async def store_batches(
-    conn: aiosqlite.Connection,
+    db: Database,
     batches: Iterator[list[ParsedArticle]],
     reader: StoryReader,
     workers: int,
 ) -> AsyncGenerator[list[StoreResult], None]:
-    """Each batch stored in turn. With more than one batch, the connection is set for
-    bulk writes (``storage.db.bulk_writes``) meanwhile, and with ``workers`` the findings
+    """Each batch stored in turn. With more than one batch, the database is set for
+    bulk writes (``Database.bulk_writes``) meanwhile, and with ``workers`` the findings
     and content hashes come from worker processes."""
     head = list(itertools.islice(batches, 2))
     coming = _put_back(head, batches)
     if len(head) < 2:
         for batch in coming:
-            yield await ingest_articles(conn, batch, reader=reader)
+            yield await ingest_articles(db, batch, reader=reader)
         return
-    async with bulk_writes(conn):
+    async with db.bulk_writes():
         if workers < 1:
             for batch in coming:
-                yield await ingest_articles(conn, batch, reader=reader)
+                yield await ingest_articles(db, batch, reader=reader)
         else:
             # Closed at once should the import stop early, so the workers stop with it.
-            async with aclosing(_stored_with_workers(conn, coming, reader, workers)) as stored:
+            async with aclosing(_stored_with_workers(db, coming, reader, workers)) as stored:
                 async for results in stored:
                     yield results
 
 
 async def _stored_with_workers(
-    conn: aiosqlite.Connection,
+    db: Database,
     coming: Iterator[list[ParsedArticle]],
     reader: StoryReader,
     workers: int,
@@ -200,10 +198,10 @@ async def _stored_with_workers(
             worked = await _gathered(futures)
             if worked is None:  # a worker failed: this process works the batch out itself
                 broken = True
-                yield await ingest_articles(conn, batch, reader=reader)
+                yield await ingest_articles(db, batch, reader=reader)
                 continue
             digests, found = worked
-            yield await ingest_articles(conn, batch, reader=reader, found=found, digests=digests)
+            yield await ingest_articles(db, batch, reader=reader, found=found, digests=digests)
     finally:
         if broken:
             _let_the_feeder_go(pool)

@@ -15,24 +15,21 @@ importer (``bot.ingest.bulk``) can do it in other processes and pass the results
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-
-import aiosqlite
 
 from bot.news.articles import Article, ParsedArticle, article_text
 from bot.news.mentions import MentionFinder, mention_finder
 from bot.quotes import SpeakerIndex
 from bot.quotes.stored import new_quotes
 from storage.articles import StoreResult, store_articles
-from storage.db import transaction
+from storage.database import Connection, Database
 from storage.mentions import ArticleMentions, people_named_in, store_mentions
 from storage.people import ensure_builtin_people, load_directory, people_version
 from storage.quotes import ArticleQuotes, NewQuote, replace_quotes
 
 # A step the caller adds, run for each new or edited story after its quotes and names.
-AfterStore = Callable[[aiosqlite.Connection, StoreResult], Awaitable[None]]
+AfterStore = Callable[[Connection, StoreResult], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,42 +58,37 @@ class StoryReader:
         )
 
 
-# Indexing every person's names takes a tenth of a second or more, so a reader is kept per
-# connection until the people directory changes.
-_readers: weakref.WeakKeyDictionary[aiosqlite.Connection, tuple[str, StoryReader]] = (
-    weakref.WeakKeyDictionary()
-)
+async def story_reader(db: Database) -> StoryReader:
+    """The reader for the people directory as it is now (the built-in one if empty).
+
+    Indexing every person's names takes a tenth of a second or more, so the database keeps
+    the reader (``Database.derived``) until the people directory changes.
+    """
+    await ensure_builtin_people(db)
+
+    async def build() -> StoryReader:
+        # Mention counts are left out: attribution must not change with what else is stored.
+        directory = await load_directory(db, with_mentions=False)
+        people = list(directory)
+        return StoryReader(SpeakerIndex(people, directory.prominence), mention_finder(people))
+
+    return await db.derived.get(StoryReader, await people_version(db.reader), build)
 
 
-async def story_reader(conn: aiosqlite.Connection) -> StoryReader:
-    """The reader for the people directory as it is now (the built-in one if empty)."""
-    await ensure_builtin_people(conn)
-    version = await people_version(conn)
-    cached = _readers.get(conn)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    # Mention counts are left out: attribution must not change with what else is stored.
-    directory = await load_directory(conn, with_mentions=False)
-    people = list(directory)
-    reader = StoryReader(SpeakerIndex(people, directory.prominence), mention_finder(people))
-    _readers[conn] = (version, reader)
-    return reader
-
-
-async def story_people(conn: aiosqlite.Connection, article: Article) -> frozenset[str]:
+async def story_people(conn: Connection, article: Article) -> frozenset[str]:
     """The people and teams a stored story names, as step 2 recorded them."""
     return await people_named_in(conn, article.id)
 
 
 async def ingest_article(
-    conn: aiosqlite.Connection, parsed: ParsedArticle, after_store: Sequence[AfterStore] = ()
+    db: Database, parsed: ParsedArticle, after_store: Sequence[AfterStore] = ()
 ) -> StoreResult:
     """Store one story and its steps in one transaction (``ingest_articles``)."""
-    return (await ingest_articles(conn, [parsed], after_store))[0]
+    return (await ingest_articles(db, [parsed], after_store))[0]
 
 
 async def ingest_articles(
-    conn: aiosqlite.Connection,
+    db: Database,
     stories: Sequence[ParsedArticle],
     after_store: Sequence[AfterStore] = (),
     *,
@@ -111,8 +103,8 @@ async def ingest_articles(
     worked out elsewhere from the same words; ``reader`` defaults to ``story_reader``.
     """
     if reader is None:
-        reader = await story_reader(conn)
-    async with transaction(conn):
+        reader = await story_reader(db)
+    async with db.write() as conn:
         results = await store_articles(conn, stories, digests)
         changed = [
             (result, _findings(reader, result.article, stories[position], found, position))
@@ -147,9 +139,7 @@ def _findings(
     return reader.read(stored.title, stored.body, stored.published_at)
 
 
-async def _store_quotes(
-    conn: aiosqlite.Connection, changed: Sequence[tuple[StoreResult, Findings]]
-) -> None:
+async def _store_quotes(conn: Connection, changed: Sequence[tuple[StoreResult, Findings]]) -> None:
     await replace_quotes(
         conn,
         [
@@ -162,7 +152,7 @@ async def _store_quotes(
 
 
 async def _store_mentions(
-    conn: aiosqlite.Connection, changed: Sequence[tuple[StoreResult, Findings]], version: str
+    conn: Connection, changed: Sequence[tuple[StoreResult, Findings]], version: str
 ) -> None:
     await store_mentions(
         conn,

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.news.articles import Article, paragraphs
 from bot.news.mentions import team_subject_id
 from bot.people.teams import resolve_team
 from storage.articles import latest_articles, latest_mentioning, search_articles
+from storage.database import Database
 from storage.mentions import latest_about
 
 MAX_LATEST = 10
@@ -42,7 +41,7 @@ class LatestStories:
 
 
 async def latest_stories(
-    conn: aiosqlite.Connection,
+    db: Database,
     count: int,
     subject: Subject | None = None,
     *,
@@ -51,6 +50,7 @@ async def latest_stories(
     """The newest stories (about ``subject``) that ``viewer`` may see: a server sees the
     global stories and its own; None (direct messages, the command line) the global ones."""
     count = max(1, min(count, MAX_LATEST))
+    conn = db.reader
     if subject is None:
         return LatestStories(await latest_articles(conn, count, viewer=viewer), None)
     if subject.mention_id is not None:
@@ -75,11 +75,9 @@ def words_subject(query: str) -> Subject | None:
     return Subject("words", " ".join(words), (" ".join(words),))
 
 
-async def find_stories(
-    conn: aiosqlite.Connection, words: str, *, viewer: int | None = None
-) -> list[Article]:
+async def find_stories(db: Database, words: str, *, viewer: int | None = None) -> list[Article]:
     """The best matches for ``words`` that ``viewer`` may see (``latest_stories``)."""
-    return await search_articles(conn, words, MAX_MATCHES, viewer=viewer)
+    return await search_articles(db, words, MAX_MATCHES, viewer=viewer)
 
 
 def page_body(body: str, page_chars: int = 3500) -> list[str]:

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.errors import UserFacingError
 from bot.news.articles import Article
 from bot.news.stories import Subject
 from bot.people.directory import Person
 from bot.people.resolver import PeopleDirectory
+from storage.articles import get_article
+from storage.database import Database
 from storage.mentions import latest_about
 from storage.people import champion_seasons, load_directory
 from storage.quotes import StoredQuote, article_quotes, quotes_by_person
+
+__all__ = [
+    "MAX_QUOTES",
+    "NoSuchPerson",
+    "PeopleService",
+    "Profile",
+    "QuoteSource",
+    "StoredQuote",
+    "StoryDetails",
+    "next_quote",
+    "people_service",
+    "quote_context",
+]
 
 MAX_QUOTES = 25
 
@@ -43,6 +56,14 @@ class Profile:
     latest_quote: StoredQuote | None
     # Seasons the person won the drivers' championship (finished seasons only).
     titles: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSource:
+    """Where a quote was said: its story, and the paragraph it stands in."""
+
+    article: Article
+    context: str
 
 
 class PeopleService:
@@ -103,18 +124,19 @@ class PeopleService:
 
     async def quotes(
         self,
-        conn: aiosqlite.Connection,
+        db: Database,
         person: Person,
         about: str | None = None,
         *,
         viewer: int | None = None,
     ) -> list[StoredQuote]:
         """The person's quotes in the stories ``viewer`` may see (``bot.news.stories``)."""
-        return await quotes_by_person(conn, person.id, about=about, limit=MAX_QUOTES, viewer=viewer)
+        return await quotes_by_person(
+            db.reader, person.id, about=about, limit=MAX_QUOTES, viewer=viewer
+        )
 
-    async def profile(
-        self, conn: aiosqlite.Connection, person: Person, *, viewer: int | None = None
-    ) -> Profile:
+    async def profile(self, db: Database, person: Person, *, viewer: int | None = None) -> Profile:
+        conn = db.reader
         stint = person.latest_stint
         stories = await latest_about(conn, person.id, 3, viewer=viewer)
         quotes = await quotes_by_person(conn, person.id, limit=1, viewer=viewer)
@@ -127,9 +149,17 @@ class PeopleService:
             titles=await champion_seasons(conn, person.id),
         )
 
-    async def story_details(self, conn: aiosqlite.Connection, article: Article) -> StoryDetails:
+    async def quote_source(self, db: Database, quote: StoredQuote) -> QuoteSource | None:
+        """The story a quote was said in and the paragraph it stands in; None when that
+        story is no longer stored."""
+        article = await get_article(db.reader, quote.article_id)
+        if article is None:
+            return None
+        return QuoteSource(article, quote_context(article, quote))
+
+    async def story_details(self, db: Database, article: Article) -> StoryDetails:
         """Who a story quotes and names, and its most telling quote."""
-        quotes = await article_quotes(conn, article.id)
+        quotes = await article_quotes(db.reader, article.id)
         speakers = [q.person_id for q in quotes if q.person_id]
         named: dict[str, None] = dict.fromkeys(speakers)
         for tag in article.tags:
@@ -167,5 +197,5 @@ def quote_context(article: Article, quote: StoredQuote) -> str:
     return text[start : end if end >= 0 else len(text)].strip() or quote.text
 
 
-async def people_service(conn: aiosqlite.Connection) -> PeopleService:
-    return PeopleService(await load_directory(conn))
+async def people_service(db: Database) -> PeopleService:
+    return PeopleService(await load_directory(db))

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.news.articles import article_text
 from bot.quotes import SpeakerIndex, article_year, extract_quotes
 from storage.articles import article_ids, get_article
-from storage.db import transaction
+from storage.database import Connection, Database
 from storage.people import load_directory
 from storage.quotes import NewQuote, replace_article_quotes
 
@@ -27,10 +25,10 @@ class ReindexReport:
     quotes: int
 
 
-async def load_speaker_index(conn: aiosqlite.Connection) -> SpeakerIndex:
+async def load_speaker_index(db: Database) -> SpeakerIndex:
     """The people directory as a speaker index (mention counts left out: attribution must not
     change with what else happens to be stored)."""
-    directory = await load_directory(conn, with_mentions=False)
+    directory = await load_directory(db, with_mentions=False)
     return SpeakerIndex(list(directory), directory.prominence)
 
 
@@ -41,7 +39,7 @@ def new_quotes(text: str, index: SpeakerIndex, published_at: str | None) -> list
 
 
 async def store_article_quotes(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     article_id: int,
     text: str,
     index: SpeakerIndex,
@@ -53,13 +51,13 @@ async def store_article_quotes(
     return await replace_article_quotes(conn, article_id, new_quotes(text, index, published_at))
 
 
-async def reindex_quotes(conn: aiosqlite.Connection) -> ReindexReport:
+async def reindex_quotes(db: Database) -> ReindexReport:
     """Re-extract the quotes of every stored article; running it twice changes nothing."""
-    index = await load_speaker_index(conn)
-    ids = list(await article_ids(conn))
+    index = await load_speaker_index(db)
+    ids = list(await article_ids(db.reader))
     stored = 0
     for first in range(0, len(ids), _REINDEX_BATCH):
-        async with transaction(conn):
+        async with db.write() as conn:
             for article_id in ids[first : first + _REINDEX_BATCH]:
                 article = await get_article(conn, article_id)
                 if article is None:

@@ -18,7 +18,7 @@ from bot.ingest.bulk import import_paths
 from bot.settings import Settings
 from cogs._loopback import point_discord_at, restore_endpoints
 from emulator import CallbackType, DiscordEmulator, Message
-from storage.db import connect
+from storage.database import connect
 from tests.conftest import seed_article
 from tests.discord_harness import DiscordHarness
 

@@ -20,7 +20,7 @@ MANAGE_SERVER_REFUSAL = (
 async def config_of(harness: DiscordHarness, guild_id: int | None = None) -> GuildConfig:
     bot = harness.client
     assert isinstance(bot, PaddockBot)
-    return await get_guild_config(bot.db, guild_id or harness.world.guild.id)
+    return await get_guild_config(bot.db.reader, guild_id or harness.world.guild.id)
 
 
 async def run(

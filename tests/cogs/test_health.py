@@ -18,7 +18,7 @@ import pytest
 from bot.cli import main
 from bot.health import HEARTBEAT_KEY, HeartbeatRecord
 from storage.bot_state import read_state_only, set_state
-from storage.db import connect
+from storage.database import connect
 from tests.cogs.conftest import paddock_run
 from tests.conftest import REPO
 

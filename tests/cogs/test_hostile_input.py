@@ -20,7 +20,7 @@ from bot.news.stories import find_stories, latest_stories, page_body, words_subj
 from bot.people.service import NoSuchPerson, people_service
 from bot.people.teams import resolve_team, suggest_teams
 from emulator import Message, Role, User
-from storage.db import open_database
+from storage.database import Database
 from tests.cogs.conftest import (
     DEMO,
     audit_replies,
@@ -204,7 +204,7 @@ async def test_overlong_moderator_values_are_refused_cleanly(hostile: DiscordHar
 
 async def test_domain_paths_cope_with_long_and_odd_input(tmp_path: Path) -> None:
     database = await seeded_database(tmp_path / "paddock.db", DEMO)
-    conn = await open_database(database)
+    conn = await Database.open(database)
     try:
         people = await people_service(conn)
         for odd in (LONG, "x" * 100_000, "\x00" * 50, "", "   ", '"*) OR NEAR(', "<@&1>"):

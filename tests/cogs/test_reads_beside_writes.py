@@ -18,7 +18,8 @@ async def test_reads_answer_while_the_writer_waits_for_another_process(
     bot = paddock.client
     assert isinstance(bot, PaddockBot)
     # The writer waits as long as the test needs rather than giving up after five seconds.
-    await bot.db.execute("PRAGMA busy_timeout = 600000")
+    async with bot.db.write() as conn:
+        await conn.execute("PRAGMA busy_timeout = 600000")
     other_process = sqlite3.connect(news_db, isolation_level=None)
     other_process.execute("BEGIN IMMEDIATE")
     other_process.execute("INSERT INTO bot_state (key, value) VALUES ('import', 'running')")

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main
 from cogs._loopback import discord_at
-from storage.db import connect
+from storage.database import connect
 from tests.cogs.conftest import paddock_run
 
 
@@ -31,7 +31,7 @@ async def test_sigterm_closes_the_running_bot_cleanly(tmp_path: Path) -> None:
     assert not emulator.unhandled
     # The database was closed with the bot: it opens again and holds the synced state.
     async with connect(database) as conn:
-        [(facts,)] = await conn.execute_fetchall("SELECT count(*) FROM bot_state")
+        [(facts,)] = await conn.reader.execute_fetchall("SELECT count(*) FROM bot_state")
     assert facts >= 1
 
 

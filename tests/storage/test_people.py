@@ -6,13 +6,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.news.articles import ParsedArticle
 from bot.people.f1db import F1dbError, read_f1db
 from storage.articles import store_article
-from storage.db import load_migrations, open_database, transaction
+from storage.database import Database
+from storage.db import load_migrations
 from storage.people import (
     count_mentions,
     ensure_builtin_people,
@@ -28,18 +28,18 @@ def f1db_dir() -> Path:
     return shared_f1db()
 
 
-async def test_builtin_people_load_once(db: aiosqlite.Connection) -> None:
+async def test_builtin_people_load_once(db: Database) -> None:
     first = await ensure_builtin_people(db)
     assert first is not None and len(first.added) > 100
     assert await ensure_builtin_people(db) is None
-    people = {p.id: p for p in await load_people(db)}
+    people = {p.id: p for p in await load_people(db.reader)}
     assert len(people) == len(first.added)
     assert "Checo" in people["sergio-perez"].aliases
     assert people["toto-wolff"].last_active is not None
 
 
 async def test_import_merges_with_builtin_and_rerun_changes_nothing(
-    db: aiosqlite.Connection, f1db_dir: Path
+    db: Database, f1db_dir: Path
 ) -> None:
     await ensure_builtin_people(db)
     found = read_f1db(f1db_dir)
@@ -47,8 +47,8 @@ async def test_import_merges_with_builtin_and_rerun_changes_nothing(
     assert found.problems == []
     assert len(found.people) > 900
     assert report.added and report.unchanged + len(report.updated) > 100
-    people = {p.id: p for p in await load_people(db)}
-    ids = [p.id for p in await load_people(db)]
+    people = {p.id: p for p in await load_people(db.reader)}
+    ids = [p.id for p in await load_people(db.reader)]
     assert len(ids) == len(set(ids))
     perez = people["sergio-perez"]
     assert "Checo" in perez.aliases
@@ -62,7 +62,7 @@ async def test_import_merges_with_builtin_and_rerun_changes_nothing(
     again = await merge_into_directory(db, read_f1db(f1db_dir).people, incoming_wins=True)
     assert again.added == [] and again.updated == []
     assert again.unchanged == len(found.people)
-    assert await load_people(db) == list(people.values())
+    assert await load_people(db.reader) == list(people.values())
     assert await ensure_builtin_people(db) is None
 
 
@@ -95,17 +95,17 @@ def test_malformed_file_is_named_and_the_rest_imports(tmp_path: Path, f1db_dir: 
     assert hamilton.roles_in(2024)[0].team == "Mercedes"
 
 
-async def test_mentions_count_articles_naming_a_person(db: aiosqlite.Connection) -> None:
+async def test_mentions_count_articles_naming_a_person(db: Database) -> None:
     await ensure_builtin_people(db)
     stories = [
         ("Norris on pole", "Lando Norris beat Oscar Piastri to pole."),
         ("Norris wins", "Norris won from pole; Piastri second."),
         ("Checo's future", "Checo is weighing offers, Sergio Perez said."),
     ]
-    async with transaction(db):
+    async with db.write() as conn:
         for title, body in stories:
-            await store_article(db, ParsedArticle(title=title, body=body))
-    counts = await count_mentions(db, await load_people(db))
+            await store_article(conn, ParsedArticle(title=title, body=body))
+    counts = await count_mentions(db, await load_people(db.reader))
     assert counts["lando-norris"] == 2
     assert counts["oscar-piastri"] == 2
     assert counts["sergio-perez"] == 1
@@ -117,12 +117,14 @@ async def test_mentions_count_articles_naming_a_person(db: aiosqlite.Connection)
 
 
 async def test_a_database_with_people_passes_sqlites_integrity_check(
-    db: aiosqlite.Connection, f1db_dir: Path
+    db: Database, f1db_dir: Path
 ) -> None:
     await ensure_builtin_people(db)
     await merge_into_directory(db, read_f1db(f1db_dir).people, incoming_wins=True)
-    assert [tuple(row) for row in await db.execute_fetchall("PRAGMA integrity_check")] == [("ok",)]
-    people = {p.id: p for p in await load_people(db)}
+    assert [tuple(row) for row in await db.reader.execute_fetchall("PRAGMA integrity_check")] == [
+        ("ok",)
+    ]
+    people = {p.id: p for p in await load_people(db.reader)}
     assert people["alain-prost"].aliases[:2] == ("The Professor", "Le Professeur")
 
 
@@ -141,11 +143,11 @@ async def test_upgrading_keeps_every_alias_in_order(tmp_path: Path) -> None:
     old.commit()
     old.close()
 
-    conn = await open_database(path)
+    conn = await Database.open(path)
     try:
-        [person] = await load_people(conn)
+        [person] = await load_people(conn.reader)
         assert person.aliases == ("Sergio Perez", "Checo")
-        check = await conn.execute_fetchall("PRAGMA integrity_check")
+        check = await conn.reader.execute_fetchall("PRAGMA integrity_check")
         assert [tuple(row) for row in check] == [("ok",)]
     finally:
         await conn.close()

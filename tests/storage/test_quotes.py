@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 import storage.quotes
@@ -13,7 +12,8 @@ from bot.ingest.store import ingest_article
 from bot.news.articles import ParsedArticle
 from bot.quotes.stored import load_speaker_index, reindex_quotes, store_article_quotes
 from storage.articles import store_article
-from storage.db import load_migrations, open_database, transaction
+from storage.database import Database
+from storage.db import load_migrations
 from storage.people import ensure_builtin_people
 from storage.quotes import (
     NewQuote,
@@ -43,12 +43,12 @@ IMOLA = ParsedArticle(
 
 
 async def test_quotes_are_stored_with_the_story_and_read_newest_first(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
     for article in (IMOLA, MONACO):
         await ingest_article(db, article)
-    quotes = await quotes_by_person(db, "charles-leclerc", limit=10)
+    quotes = await quotes_by_person(db.reader, "charles-leclerc", limit=10)
     assert [q.text for q in quotes] == [
         "This one is for my father",
         "I dreamed about this race since I was a little boy,",
@@ -57,65 +57,67 @@ async def test_quotes_are_stored_with_the_story_and_read_newest_first(
     ]
     assert quotes[0].article_title == MONACO.title
     assert quotes[-1].said_at.startswith("2024-05-16")
-    piastri = await quotes_by_person(db, "oscar-piastri")
+    piastri = await quotes_by_person(db.reader, "oscar-piastri")
     assert [q.text for q in piastri] == ["We kept the tyres alive in the tunnel,"]
 
 
-async def test_search_within_one_persons_quotes(db: aiosqlite.Connection) -> None:
+async def test_search_within_one_persons_quotes(db: Database) -> None:
     await ensure_builtin_people(db)
     for article in (IMOLA, MONACO):
         await ingest_article(db, article)
-    found = await quotes_by_person(db, "charles-leclerc", about="tyres")
+    found = await quotes_by_person(db.reader, "charles-leclerc", about="tyres")
     assert found == []
-    found = await quotes_by_person(db, "charles-leclerc", about="Miami car")
+    found = await quotes_by_person(db.reader, "charles-leclerc", about="Miami car")
     assert [q.text for q in found] == ["Imola will suit our car better than Miami did,"]
-    assert await quotes_by_person(db, "oscar-piastri", about="tyre") != []
-    assert await quotes_by_person(db, "charles-leclerc", about="!!!") == []
+    assert await quotes_by_person(db.reader, "oscar-piastri", about="tyre") != []
+    assert await quotes_by_person(db.reader, "charles-leclerc", about="!!!") == []
 
 
 async def test_reindex_is_idempotent_and_deleting_a_story_drops_its_quotes(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
-    async with transaction(db):
-        monaco = (await store_article(db, MONACO)).article
-        imola = (await store_article(db, IMOLA)).article
-    assert await count_quotes(db) == 0
+    async with db.write() as conn:
+        monaco = (await store_article(conn, MONACO)).article
+        imola = (await store_article(conn, IMOLA)).article
+    assert await count_quotes(db.reader) == 0
     first = await reindex_quotes(db)
-    rows = [(q.text, q.person_id, q.start) for q in await article_quotes(db, monaco.id)]
+    rows = [(q.text, q.person_id, q.start) for q in await article_quotes(db.reader, monaco.id)]
     second = await reindex_quotes(db)
     assert first == second and first.articles == 2 and first.quotes == 5
-    assert [(q.text, q.person_id, q.start) for q in await article_quotes(db, monaco.id)] == rows
-    assert await count_quotes(db) == 5
-    async with transaction(db):
-        await db.execute("DELETE FROM articles WHERE id = ?", (imola.id,))
-    assert await count_quotes(db) == 4
-    [(found,)] = await db.execute_fetchall(
+    assert [
+        (q.text, q.person_id, q.start) for q in await article_quotes(db.reader, monaco.id)
+    ] == rows
+    assert await count_quotes(db.reader) == 5
+    async with db.write() as conn:
+        await conn.execute("DELETE FROM articles WHERE id = ?", (imola.id,))
+    assert await count_quotes(db.reader) == 4
+    [(found,)] = await db.reader.execute_fetchall(
         "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'imola'"
     )
     assert found == 0
 
 
 async def test_a_speaker_missing_from_the_people_table_is_stored_unattributed(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     index = await load_speaker_index(db)
-    async with transaction(db):
-        article = (await store_article(db, IMOLA)).article
-    async with transaction(db):
-        await db.execute("DELETE FROM people WHERE id = 'charles-leclerc'")
+    async with db.write() as conn:
+        article = (await store_article(conn, IMOLA)).article
+    async with db.write() as conn:
+        await conn.execute("DELETE FROM people WHERE id = 'charles-leclerc'")
         stored = await store_article_quotes(
-            db,
+            conn,
             article.id,
             "“Imola will suit our car better than Miami did,” Leclerc said.",
             index,
         )
     assert stored == 1
-    assert [q.person_id for q in await article_quotes(db, article.id)] == [None]
+    assert [q.person_id for q in await article_quotes(db.reader, article.id)] == [None]
 
 
 async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
-    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Windows of a few quotes stand in for the tens of thousands of a real archive.
     monkeypatch.setattr(storage.quotes, "_WORD_WINDOWS", (2, 4, None))
@@ -130,14 +132,14 @@ async def test_word_search_reaches_older_quotes_when_recent_ones_hold_none(
         )
         await ingest_article(db, later)
 
-    found = await quotes_by_person(db, "charles-leclerc", about="Imola")
+    found = await quotes_by_person(db.reader, "charles-leclerc", about="Imola")
 
     assert [q.text for q in found] == ["Imola will suit our car better than Miami did,"]
-    assert len(await quotes_by_person(db, "oscar-piastri", about="Imola", limit=2)) == 2
+    assert len(await quotes_by_person(db.reader, "oscar-piastri", about="Imola", limit=2)) == 2
 
 
 async def test_word_search_keeps_to_the_speaker_whose_id_another_id_begins_with(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     # The speaker is searched inside the full-text index as the words of their id, and
     # "carlos sainz" is also the start of "carlos sainz jr".
@@ -150,41 +152,41 @@ async def test_word_search_keeps_to_the_speaker_whose_id_another_id_begins_with(
         "carlos-sainz-jr": "The tyres were gone after ten laps,",
         "carlos-sainz": "The tyres were fine,",
     }
-    async with transaction(db):
-        await db.execute("INSERT INTO people (id, name) VALUES ('carlos-sainz', 'Carlos Sainz')")
-        article = (await store_article(db, parsed)).article
+    async with db.write() as conn:
+        await conn.execute("INSERT INTO people (id, name) VALUES ('carlos-sainz', 'Carlos Sainz')")
+        article = (await store_article(conn, parsed)).article
         at = {who: article.full_text.index(words) for who, words in said.items()}
         await replace_article_quotes(
-            db,
+            conn,
             article.id,
             [NewQuote(words, who, 1, at[who], at[who] + len(words)) for who, words in said.items()],
         )
 
-    son = await quotes_by_person(db, "carlos-sainz-jr", about="tyres")
-    father = await quotes_by_person(db, "carlos-sainz", about="tyres")
+    son = await quotes_by_person(db.reader, "carlos-sainz-jr", about="tyres")
+    father = await quotes_by_person(db.reader, "carlos-sainz", about="tyres")
 
     assert [q.text for q in son] == ["The tyres were gone after ten laps,"]
     assert [q.text for q in father] == ["The tyres were fine,"]
     # The words searched are the quote's, never the speaker's name.
-    assert await quotes_by_person(db, "carlos-sainz", about="carlos") == []
+    assert await quotes_by_person(db.reader, "carlos-sainz", about="carlos") == []
 
 
 async def test_a_speaker_leaving_the_directory_leaves_the_word_search(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
     await ingest_article(db, IMOLA)
-    assert await quotes_by_person(db, "charles-leclerc", about="Imola") != []
+    assert await quotes_by_person(db.reader, "charles-leclerc", about="Imola") != []
 
-    async with transaction(db):
-        await db.execute("DELETE FROM people WHERE id = 'charles-leclerc'")
+    async with db.write() as conn:
+        await conn.execute("DELETE FROM people WHERE id = 'charles-leclerc'")
 
-    assert await quotes_by_person(db, "charles-leclerc", about="Imola") == []
+    assert await quotes_by_person(db.reader, "charles-leclerc", about="Imola") == []
     # The index agrees with the quotes table, which now holds the quote unattributed.
     match = "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?"
-    [(attributed,)] = await db.execute_fetchall(match, ('person_id : "charles-leclerc"',))
+    [(attributed,)] = await db.reader.execute_fetchall(match, ('person_id : "charles-leclerc"',))
     assert attributed == 0
-    [(about_imola,)] = await db.execute_fetchall(match, ("imola",))
+    [(about_imola,)] = await db.reader.execute_fetchall(match, ("imola",))
     assert about_imola == 1
 
 
@@ -208,9 +210,9 @@ async def test_quotes_stored_before_the_speaker_was_indexed_are_found_by_speaker
         )
     raw.close()
 
-    conn = await open_database(path)
+    conn = await Database.open(path)
     try:
-        found = await quotes_by_person(conn, "charles-leclerc", about="Imola")
+        found = await quotes_by_person(conn.reader, "charles-leclerc", about="Imola")
     finally:
         await conn.close()
 

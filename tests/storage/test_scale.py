@@ -3,7 +3,6 @@ windowed search."""
 
 from __future__ import annotations
 
-import aiosqlite
 import pytest
 
 import storage.articles
@@ -13,7 +12,7 @@ from bot.news.stories import latest_stories, team_subject, words_subject
 from bot.people.f1db import read_f1db
 from bot.people.service import people_service
 from storage.articles import latest_mentioning, search_articles, store_article, store_articles
-from storage.db import transaction
+from storage.database import Database
 from storage.mentions import latest_about, mention_counts
 from storage.people import (
     count_mentions,
@@ -33,12 +32,12 @@ def story(title: str, body: str, day: int) -> ParsedArticle:
     )
 
 
-async def test_batch_store_matches_one_by_one_and_skips_repeats(db: aiosqlite.Connection) -> None:
+async def test_batch_store_matches_one_by_one_and_skips_repeats(db: Database) -> None:
     first = story("Norris on pole", "Lando Norris beat Oscar Piastri.", 1)
-    async with transaction(db):
-        await store_article(db, first)
+    async with db.write() as conn:
+        await store_article(conn, first)
         results = await store_articles(
-            db,
+            conn,
             [
                 story("Leclerc wins", "Charles Leclerc won in Monaco.", 2),
                 first,
@@ -58,7 +57,7 @@ async def test_batch_store_matches_one_by_one_and_skips_repeats(db: aiosqlite.Co
     assert (await search_articles(db, "Alonso"))[0].id == results[3].article.id
 
 
-async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.Connection) -> None:
+async def test_mentions_are_found_on_import_and_read_newest_first(db: Database) -> None:
     await ensure_builtin_people(db)
     await ingest_articles(
         db,
@@ -69,10 +68,10 @@ async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.
         ],
     )
 
-    about_max = await latest_about(db, "max-verstappen", 5)
+    about_max = await latest_about(db.reader, "max-verstappen", 5)
     assert [a.title for a in about_max] == ["Hamilton's day", "Verstappen wins"]
-    assert [a.title for a in await latest_about(db, "team:red-bull")] == ["Verstappen wins"]
-    assert (await mention_counts(db))["lando-norris"] == 1
+    assert [a.title for a in await latest_about(db.reader, "team:red-bull")] == ["Verstappen wins"]
+    assert (await mention_counts(db.reader))["lando-norris"] == 1
 
     people = await people_service(db)
     subject = people.subject_for("verstappen")
@@ -87,26 +86,26 @@ async def test_mentions_are_found_on_import_and_read_newest_first(db: aiosqlite.
 
 
 async def test_stories_stored_without_the_hook_are_scanned_at_start_up(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
-    async with transaction(db):
-        await store_article(db, story("Piastri wins", "Oscar Piastri won in Bahrain.", 4))
-    assert await latest_about(db, "oscar-piastri") == []
+    async with db.write() as conn:
+        await store_article(conn, story("Piastri wins", "Oscar Piastri won in Bahrain.", 4))
+    assert await latest_about(db.reader, "oscar-piastri") == []
 
-    counts = await count_mentions(db, await load_people(db))
+    counts = await count_mentions(db, await load_people(db.reader))
 
     assert counts["oscar-piastri"] == 1
-    assert [a.title for a in await latest_about(db, "oscar-piastri")] == ["Piastri wins"]
+    assert [a.title for a in await latest_about(db.reader, "oscar-piastri")] == ["Piastri wins"]
 
 
 async def test_an_old_driver_is_not_mentioned_by_a_common_word_that_is_his_surname(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
     f1db = read_f1db(f1db_dir()).people
     await merge_into_directory(db, f1db, incoming_wins=True)
-    people = await load_people(db)
+    people = await load_people(db.reader)
     assert {"carlos-pace", "paddy-driver"} <= {p.id for p in people}
     await ingest_articles(
         db,
@@ -116,7 +115,7 @@ async def test_an_old_driver_is_not_mentioned_by_a_common_word_that_is_his_surna
 
 
 async def test_latest_mentioning_words_sorts_recent_matches_by_date(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ingest_articles(
         db,
@@ -128,12 +127,12 @@ async def test_latest_mentioning_words_sorts_recent_matches_by_date(
     )
     subject = words_subject("rain")
     assert subject is not None and subject.mention_id is None
-    found = await latest_mentioning(db, subject.phrases, 5)
+    found = await latest_mentioning(db.reader, subject.phrases, 5)
     assert [a.title for a in found] == ["Wet race", "Early rain"]
 
 
 async def test_search_ranks_recent_stories_first_and_widens_when_they_hold_none(
-    db: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage.articles, "_SEARCH_WINDOWS", (2, None))
     await ingest_articles(
@@ -154,7 +153,7 @@ async def test_search_ranks_recent_stories_first_and_widens_when_they_hold_none(
 
 
 async def test_search_ranks_by_the_rarer_words_but_every_word_must_match(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     # "car" is in all but one story: bm25 weighs it at next to nothing, so the search ranks
     # by "restart" alone, which is cheaper and orders the stories as bm25 over both words.
@@ -171,7 +170,7 @@ async def test_search_ranks_by_the_rarer_words_but_every_word_must_match(
     )
     assert await storage.articles._ranking_query(db, ["car", "restart"]) == '"restart"'
     assert await storage.articles._ranking_query(db, ["car", "the"]) is None
-    async with db.execute(
+    async with db.reader.execute(
         "SELECT a.title FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
         'WHERE articles_fts MATCH \'"car" "restart"\' ORDER BY bm25(articles_fts, 5.0, 1.0)'
     ) as cursor:
@@ -184,7 +183,7 @@ async def test_search_ranks_by_the_rarer_words_but_every_word_must_match(
 
 
 async def test_a_word_that_becomes_common_is_recounted_once_enough_stories_arrive(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     restarts = [story(f"Restart {n}", f"Restart number {n}.", n) for n in range(1, 5)]
     others = [story(f"Pit stop {n}", f"Pit stop number {n}.", n) for n in range(5, 10)]

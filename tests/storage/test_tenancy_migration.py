@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from storage.articles import get_article, latest_articles
-from storage.db import _split_statements, load_migrations, open_database
+from storage.database import Database
+from storage.db import _split_statements, load_migrations
 from storage.feeds import active_feeds, guild_feeds, seen_entries
 
 NOW = "2026-12-01T10:00:00+00:00"
@@ -65,30 +66,32 @@ async def test_stories_of_servers_feeds_become_theirs_and_nothing_is_lost(
 ) -> None:
     path = tmp_path / "old.db"
     _database_before_tenancy(path)
-    conn = await open_database(path)
+    conn = await Database.open(path)
     try:
         owners = {}
         for story_id in (1, 2, 3, 4):
-            article = await get_article(conn, story_id)
+            article = await get_article(conn.reader, story_id)
             assert article is not None
             owners[story_id] = article.guild_id
         # The shared feed's story goes to the first server that had added it.
         assert owners == {1: None, 2: 5, 3: 5, 4: None}
-        [(quotes,)] = await conn.execute_fetchall("SELECT count(*) FROM quotes")
+        [(quotes,)] = await conn.reader.execute_fetchall("SELECT count(*) FROM quotes")
         assert quotes == 1  # rebuilding the stories' table deleted nothing that refers to it
-        assert [a.id for a in await latest_articles(conn, 10)] == [4, 1]
-        assert {a.id for a in await latest_articles(conn, 10, viewer=6)} == {1, 4}
+        assert [a.id for a in await latest_articles(conn.reader, 10)] == [4, 1]
+        assert {a.id for a in await latest_articles(conn.reader, 10, viewer=6)} == {1, 4}
 
-        assert [f.url for f in await guild_feeds(conn, 5)] == [
+        assert [f.url for f in await guild_feeds(conn.reader, 5)] == [
             "https://own.example/rss",
             "https://shared.example/rss",
         ]
-        [sixes] = await guild_feeds(conn, 6)
+        [sixes] = await guild_feeds(conn.reader, 6)
         assert sixes.url == "https://shared.example/rss" and sixes.guild_id == 6
         # Server 6's own row has seen what the feed showed, so it posts none of it again.
-        assert await seen_entries(conn, sixes.id) == {"c": "print"}
-        assert len(await active_feeds(conn)) == 4
-        [(problems,)] = await conn.execute_fetchall("SELECT count(*) FROM pragma_foreign_key_check")
+        assert await seen_entries(conn.reader, sixes.id) == {"c": "print"}
+        assert len(await active_feeds(conn.reader)) == 4
+        [(problems,)] = await conn.reader.execute_fetchall(
+            "SELECT count(*) FROM pragma_foreign_key_check"
+        )
         assert problems == 0
     finally:
         await conn.close()

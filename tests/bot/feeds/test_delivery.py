@@ -17,7 +17,7 @@ from bot.delivery.outbox import (
 from bot.delivery.servers import GuildFilter
 from bot.ingest.store import AfterStore, ingest_article
 from bot.news.articles import ParsedArticle
-from storage.db import connect
+from storage.database import Database, connect
 from storage.deliveries import StoryOutcome, delivery_counts, story_outcomes
 from storage.guilds import add_filter, get_guild_config, set_news_channel, set_paused
 from tests.bot.feeds.fakes import Crash, FakeDiscord
@@ -38,23 +38,21 @@ def article(
     )
 
 
-async def store(
-    db: aiosqlite.Connection, *articles: ParsedArticle, hook: AfterStore | None = None
-) -> None:
+async def store(db: Database, *articles: ParsedArticle, hook: AfterStore | None = None) -> None:
     for parsed in articles:
         await ingest_article(db, parsed, [hook or delivery_hook()])
 
 
-async def outcome(db: aiosqlite.Connection, guild_id: int) -> list[StoryOutcome]:
-    return list(reversed(await story_outcomes(db, guild_id, limit=100)))
+async def outcome(db: Database, guild_id: int) -> list[StoryOutcome]:
+    return list(reversed(await story_outcomes(db.reader, guild_id, limit=100)))
 
 
-def fast_worker(db: aiosqlite.Connection, sender: FakeDiscord, **options: Any) -> DeliveryWorker:
+def fast_worker(db: Database, sender: FakeDiscord, **options: Any) -> DeliveryWorker:
     options.setdefault("retry_base", 0)
     return DeliveryWorker(db, sender, pacer=DeliveryPacer(per_channel=(1000, 1.0)), **options)
 
 
-async def test_each_server_gets_an_outcome_and_a_reason(db: aiosqlite.Connection) -> None:
+async def test_each_server_gets_an_outcome_and_a_reason(db: Database) -> None:
     for guild_id in (1, 2, 3, 4):
         await set_news_channel(db, guild_id, guild_id * 10)
     await set_paused(db, 2, True, "moderator asked")
@@ -68,7 +66,7 @@ async def test_each_server_gets_an_outcome_and_a_reason(db: aiosqlite.Connection
     assert reasons[4] == [("pending", "queued")]
 
 
-async def test_people_filters_use_the_people_finder(db: aiosqlite.Connection) -> None:
+async def test_people_filters_use_the_people_finder(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await add_filter(db, 1, GuildFilter("person", "lewis-hamilton", "Lewis Hamilton"))
 
@@ -80,7 +78,7 @@ async def test_people_filters_use_the_people_finder(db: aiosqlite.Connection) ->
     assert [o.status for o in await outcome(db, 1)] == ["skipped", "pending"]
 
 
-async def test_old_stories_are_not_posted(db: aiosqlite.Connection) -> None:
+async def test_old_stories_are_not_posted(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     old = (NOW - timedelta(days=5)).isoformat()
     await store(db, article(1, published_at=old))
@@ -88,7 +86,7 @@ async def test_old_stories_are_not_posted(db: aiosqlite.Connection) -> None:
     assert (row.status, row.reason) == ("skipped", f"too old: published {old[:10]}")
 
 
-async def test_another_sites_copy_from_elsewhere_is_a_duplicate(db: aiosqlite.Connection) -> None:
+async def test_another_sites_copy_from_elsewhere_is_a_duplicate(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     first = article(1, title="Hamilton: Ferrari has made real progress", source="Site A")
     copy = article(
@@ -104,7 +102,7 @@ async def test_another_sites_copy_from_elsewhere_is_a_duplicate(db: aiosqlite.Co
     ]
 
 
-async def test_worker_posts_in_order_and_records_message_ids(db: aiosqlite.Connection) -> None:
+async def test_worker_posts_in_order_and_records_message_ids(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await set_news_channel(db, 2, 20)
     await store(db, *(article(n) for n in range(4)))
@@ -120,7 +118,7 @@ async def test_worker_posts_in_order_and_records_message_ids(db: aiosqlite.Conne
     assert (await fast_worker(db, sender).run_once()).idle
 
 
-async def test_transient_failures_are_retried(db: aiosqlite.Connection) -> None:
+async def test_transient_failures_are_retried(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await store(db, article(1), article(2))
     sender = FakeDiscord(failures={10: [TransientSendError("503"), RuntimeError("bug")]})
@@ -134,7 +132,7 @@ async def test_transient_failures_are_retried(db: aiosqlite.Connection) -> None:
     assert sender.titles(10) == ["Paddock story 1", "Paddock story 2"]
 
 
-async def test_retry_after_is_waited_for(db: aiosqlite.Connection) -> None:
+async def test_retry_after_is_waited_for(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await store(db, article(1))
     now = [NOW]
@@ -147,7 +145,7 @@ async def test_retry_after_is_waited_for(db: aiosqlite.Connection) -> None:
     assert (await work.run_once()).sent
 
 
-async def test_a_delivery_fails_after_its_last_attempt(db: aiosqlite.Connection) -> None:
+async def test_a_delivery_fails_after_its_last_attempt(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await store(db, article(1))
     sender = FakeDiscord(failures={10: [TransientSendError("down")] * 3})
@@ -163,7 +161,7 @@ async def test_a_delivery_fails_after_its_last_attempt(db: aiosqlite.Connection)
     [(ChannelGoneError(), "channel was deleted"), (MissingPermissionsError(), "lacks permission")],
 )
 async def test_permanent_failures_pause_only_that_server(
-    db: aiosqlite.Connection, error: Exception, words: str
+    db: Database, error: Exception, words: str
 ) -> None:
     await set_news_channel(db, 1, 10)
     await set_news_channel(db, 2, 20)
@@ -171,7 +169,7 @@ async def test_permanent_failures_pause_only_that_server(
     sender = FakeDiscord(failures={10: [error]})
     report = await fast_worker(db, sender).run_once()
     assert list(report.paused_guilds) == [1]
-    config = await get_guild_config(db, 1)
+    config = await get_guild_config(db.reader, 1)
     assert config.paused and words in (config.paused_reason or "")
     assert {o.status for o in await outcome(db, 1)} == {"failed"}
     assert {o.reason for o in await outcome(db, 1)} == {config.paused_reason}
@@ -180,7 +178,7 @@ async def test_permanent_failures_pause_only_that_server(
     assert [o.reason for o in await outcome(db, 1)][-1] == "paused"
 
 
-async def test_paused_servers_skip_what_was_queued(db: aiosqlite.Connection) -> None:
+async def test_paused_servers_skip_what_was_queued(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await store(db, article(1))
     await set_paused(db, 1, True, "moderator asked")
@@ -189,21 +187,21 @@ async def test_paused_servers_skip_what_was_queued(db: aiosqlite.Connection) -> 
     assert (row.status, row.reason) == ("skipped", "paused")
 
 
-async def test_edited_stories_edit_their_posts(db: aiosqlite.Connection) -> None:
+async def test_edited_stories_edit_their_posts(db: Database) -> None:
     await set_news_channel(db, 1, 10)
     await set_news_channel(db, 2, 20)
     await store(db, article(1))
     sender = FakeDiscord()
     await fast_worker(db, sender).run_once()
     await store(db, article(1, title="Paddock story 1, updated"))
-    [counts_1, counts_2] = await delivery_counts(db)
+    [counts_1, counts_2] = await delivery_counts(db.reader)
     assert counts_1.edits_pending == counts_2.edits_pending == 1
     sender.failures[20] = [MessageGoneError()]
     report = await fast_worker(db, sender).run_once()
     assert report.edited and report.failed
     assert sender.titles(10) == ["Paddock story 1, updated"]
     assert sender.titles(20) == ["Paddock story 1"]
-    assert [c.edits_pending for c in await delivery_counts(db)] == [0, 0]
+    assert [c.edits_pending for c in await delivery_counts(db.reader)] == [0, 0]
 
 
 @pytest.mark.parametrize("crash", ["after the post", "before the post"])

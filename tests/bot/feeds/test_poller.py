@@ -4,7 +4,6 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from bot.delivery.outbox import DeliveryPacer, DeliveryWorker, delivery_hook
@@ -12,6 +11,7 @@ from bot.feeds import poller as poller_module
 from bot.feeds.poller import FeedPoller, PollRound
 from bot.feeds.safe_fetch import SafeFetcher
 from storage.articles import latest_articles
+from storage.database import Database
 from storage.deliveries import delivery_counts, story_outcomes
 from storage.feeds import add_global_feed, add_guild_feed, feed_statuses, get_feed
 from storage.guilds import set_news_channel
@@ -21,11 +21,11 @@ from tests.bot.feeds.fakes import FakeDiscord
 LONG = " ".join(["The stewards reviewed the incident at turn four after the race."] * 12)
 
 
-def poller(db: aiosqlite.Connection, fetcher: SafeFetcher, **options: Any) -> FeedPoller:
+def poller(db: Database, fetcher: SafeFetcher, **options: Any) -> FeedPoller:
     return FeedPoller(db, fetcher, hooks=[delivery_hook()], rng=random.Random(7), **options)
 
 
-def worker(db: aiosqlite.Connection, sender: FakeDiscord) -> DeliveryWorker:
+def worker(db: Database, sender: FakeDiscord) -> DeliveryWorker:
     return DeliveryWorker(db, sender, pacer=DeliveryPacer(per_channel=(1000, 1.0)), retry_base=0)
 
 
@@ -40,13 +40,13 @@ def story(n: int, hours: float, **fields: str) -> Item:
     )
 
 
-async def outcomes(db: aiosqlite.Connection, guild_id: int) -> list[tuple[str, str, str]]:
-    found = await story_outcomes(db, guild_id, limit=100)
+async def outcomes(db: Database, guild_id: int) -> list[tuple[str, str, str]]:
+    found = await story_outcomes(db.reader, guild_id, limit=100)
     return sorted((o.title, o.status, o.reason) for o in found)
 
 
 async def test_first_poll_posts_only_the_newest_three(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     await set_news_channel(db, 1, 11)
     url = feed_server.serve("/feeds/main.xml", rss([story(n, hours=n - 10) for n in range(10)]))
@@ -64,12 +64,12 @@ async def test_first_poll_posts_only_the_newest_three(
     feed_server.serve("/feeds/main.xml", rss([story(n, hours=n - 10) for n in range(11)]))
     second = await poller(db, fetcher).poll_all()
     assert [a.title for a in second.created] == ["Story number 10 from the paddock"]
-    counts = await delivery_counts(db, 1)
+    counts = await delivery_counts(db.reader, 1)
     assert (counts[0].pending, counts[0].skipped) == (4, 7)
 
 
 async def test_an_unchanged_feed_answers_not_modified(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     url = feed_server.serve("/feeds/main.xml", atom([story(1, hours=1)]))
     await add_global_feed(db, url)
@@ -77,12 +77,12 @@ async def test_an_unchanged_feed_answers_not_modified(
     again = await poller(db, fetcher).poll_all()
     assert again.reports[0].status == "not_modified"
     assert again.created == []
-    feed = await get_feed(db, url)
+    feed = await get_feed(db.reader, url)
     assert feed is not None and feed.etag and feed.last_success_at
 
 
 async def test_the_same_bytes_from_a_feed_without_validators_are_not_read_again(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     url = feed_server.serve("/feeds/bare.xml", rss([story(1, hours=1)]))
     feed_server.without_validators.add("/feeds/bare.xml")
@@ -98,7 +98,7 @@ async def test_the_same_bytes_from_a_feed_without_validators_are_not_read_again(
 
 
 async def test_teaser_entries_are_read_from_their_pages(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     paragraphs = [
         "Oscar Piastri said McLaren had understood the tyre degradation it suffered in Bahrain.",
@@ -124,18 +124,18 @@ def short_round_grace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(poller_module, "ROUND_GRACE_SECONDS", 0.3)
 
 
-async def stored_while_running(db: aiosqlite.Connection, round_: asyncio.Task[PollRound]) -> bool:
+async def stored_while_running(db: Database, round_: asyncio.Task[PollRound]) -> bool:
     """Whether a story is stored while the polling round is still waiting on some feed."""
     for _ in range(30):
         await asyncio.sleep(0.1)
-        if await latest_articles(db, 5):
+        if await latest_articles(db.reader, 5):
             return not round_.done()
     return False
 
 
 @pytest.mark.usefixtures("short_round_grace")
 async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     # A round stores its feeds together once all have answered, but never waits long on
     # one that hangs: the fast feed's story is stored while the slow one is still read.
@@ -152,7 +152,7 @@ async def test_a_slow_feed_does_not_hold_back_the_rounds_news(
 
 @pytest.mark.usefixtures("short_round_grace")
 async def test_one_servers_slow_feeds_take_no_slot_from_the_global_news(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     for n in range(2):
         await add_guild_feed(db, 5, feed_server.url(f"/slow?feed={n}"))
@@ -168,7 +168,7 @@ async def test_one_servers_slow_feeds_take_no_slot_from_the_global_news(
 
 
 async def test_one_bad_feed_never_stalls_the_others(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     good = feed_server.serve("/feeds/good.xml", rss([story(1, hours=1)]))
     not_a_feed = feed_server.serve("/page.html", "<html><body>Hello</body></html>", "text/html")
@@ -192,7 +192,7 @@ async def test_one_bad_feed_never_stalls_the_others(
     assert len(result.failed) == 6
     assert "RSS or Atom" in (by_url[not_a_feed].error or "")
     assert "empty" in (by_url[empty].error or "")
-    statuses = {feed.url: feed for feed in await feed_statuses(db)}
+    statuses = {feed.url: feed for feed in await feed_statuses(db.reader)}
     broken = statuses[feed_server.url("/status/500")]
     assert broken.failures == 1
     assert broken.last_error == "The server answered 500 Internal Server Error."
@@ -201,7 +201,7 @@ async def test_one_bad_feed_never_stalls_the_others(
 
 
 async def test_failures_back_off_and_retry_after_is_honoured(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     failing = feed_server.url("/status/500")
     limited = feed_server.url("/status/503")
@@ -218,14 +218,14 @@ async def test_failures_back_off_and_retry_after_is_honoured(
         assert retry >= timedelta(seconds=119)
     assert delays[0] <= timedelta(seconds=61)
     assert delays[2] >= timedelta(seconds=119)
-    statuses = {feed.url: feed for feed in await feed_statuses(db)}
+    statuses = {feed.url: feed for feed in await feed_statuses(db.reader)}
     assert statuses[failing].failures == 3
     assert await feeds.poll_due() == type(result)()  # nothing is due while backing off
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations("abc")))
 async def test_the_same_story_from_two_sites_is_one_story_and_one_post(
-    db: aiosqlite.Connection,
+    db: Database,
     feed_server: FeedServer,
     fetcher: SafeFetcher,
     order: tuple[str, ...],
@@ -257,10 +257,10 @@ async def test_the_same_story_from_two_sites_is_one_story_and_one_post(
     feeds = poller(db, fetcher)
     for name in order:
         await add_global_feed(db, feed_server.serve(f"/feeds/{name}.xml", rss([copies[name]])))
-        feed = await get_feed(db, feed_server.url(f"/feeds/{name}.xml"))
+        feed = await get_feed(db.reader, feed_server.url(f"/feeds/{name}.xml"))
         assert feed is not None
         await feeds.poll_feed(feed)
-    [article] = await latest_articles(db, 10)
+    [article] = await latest_articles(db.reader, 10)
     assert LONG[:40] in article.body  # the richer copy is the one kept
     for guild_id in (1, 2):
         assert [status for _, status, _ in await outcomes(db, guild_id)] == ["pending"]
@@ -270,7 +270,7 @@ async def test_the_same_story_from_two_sites_is_one_story_and_one_post(
 
 
 async def test_an_edited_entry_updates_the_post_and_a_redated_one_changes_nothing(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     await set_news_channel(db, 1, 11)
     item = story(1, hours=3, guid="race-report-1")
@@ -290,14 +290,14 @@ async def test_an_edited_entry_updates_the_post_and_a_redated_one_changes_nothin
     feed_server.serve("/feeds/main.xml", rss([edited]))
     result = await poller(db, fetcher).poll_all()
     assert [a.title for a in result.updated] == ["Story number 1 (updated)"]
-    assert (await delivery_counts(db, 1))[0].edits_pending == 1
+    assert (await delivery_counts(db.reader, 1))[0].edits_pending == 1
     report = await worker(db, sender).run_once()
     assert report.edited and sender.titles(11) == ["Story number 1 (updated)"]
-    assert len(await latest_articles(db, 10)) == 1
+    assert len(await latest_articles(db.reader, 10)) == 1
 
 
 async def test_a_server_feed_posts_only_to_that_server(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     await set_news_channel(db, 1, 11)
     await set_news_channel(db, 2, 22)
@@ -310,7 +310,7 @@ async def test_a_server_feed_posts_only_to_that_server(
 
 
 async def test_default_feeds_are_seeded_once(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     url = feed_server.serve("/feeds/default.xml", rss([story(1, hours=1)]))
     result = await poller(db, fetcher, default_feeds=[url]).poll_due()
@@ -318,7 +318,7 @@ async def test_default_feeds_are_seeded_once(
 
 
 async def test_a_slow_article_page_costs_the_text_not_the_feed(
-    db: aiosqlite.Connection, feed_server: FeedServer, fetcher: SafeFetcher
+    db: Database, feed_server: FeedServer, fetcher: SafeFetcher
 ) -> None:
     teaser = Item("Slow page story", feed_server.url("/slow"), description="Only a teaser.")
     url = feed_server.serve("/feeds/teasers.xml", rss([teaser]))

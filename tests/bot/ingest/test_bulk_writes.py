@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from bot.ingest import bulk as bulk_import
@@ -16,19 +15,22 @@ from bot.ingest.bulk import IMPORT_BATCH, ImportReport, import_paths
 from bot.ingest.store import ingest_articles
 from bot.news.articles import ParsedArticle
 from storage.articles import StoreResult
+from storage.database import Database
 from storage.db import BULK_CACHE_MIB, BULK_CHECKPOINT_PAGES
 from tests.conftest import numbered_stories, write_json_lines
 
 
-async def settings(db: aiosqlite.Connection) -> tuple[int, int]:
-    [(cache,)] = await db.execute_fetchall("PRAGMA cache_size")
-    [(pages,)] = await db.execute_fetchall("PRAGMA wal_autocheckpoint")
+async def settings(db: Database) -> tuple[int, int]:
+    """The writer's page cache and checkpoint interval (each connection has its own)."""
+    async with db.write() as conn:
+        [(cache,)] = await conn.execute_fetchall("PRAGMA cache_size")
+        [(pages,)] = await conn.execute_fetchall("PRAGMA wal_autocheckpoint")
     return cache, pages
 
 
 @pytest.mark.parametrize("workers", [0, 2])
 async def test_a_big_import_writes_in_bulk_then_puts_the_settings_back(
-    db: aiosqlite.Connection, tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+    db: Database, tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = tmp_path / "archive.jsonl"
     write_json_lines(archive, numbered_stories(3 * IMPORT_BATCH))
@@ -36,10 +38,10 @@ async def test_a_big_import_writes_in_bulk_then_puts_the_settings_back(
     during: list[tuple[int, int]] = []
 
     async def store_noting_settings(
-        conn: aiosqlite.Connection, stories: Sequence[ParsedArticle], **given: Any
+        db: Database, stories: Sequence[ParsedArticle], **given: Any
     ) -> list[StoreResult]:
-        during.append(await settings(conn))
-        return await ingest_articles(conn, stories, **given)
+        during.append(await settings(db))
+        return await ingest_articles(db, stories, **given)
 
     monkeypatch.setattr(bulk_import, "ingest_articles", store_noting_settings)
     report = await import_paths(db, [archive], workers=workers)
@@ -50,7 +52,7 @@ async def test_a_big_import_writes_in_bulk_then_puts_the_settings_back(
 
 
 async def test_an_import_cut_short_puts_the_settings_back_and_stops_its_workers(
-    db: aiosqlite.Connection, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     archive = tmp_path / "archive.jsonl"
     write_json_lines(archive, numbered_stories(6 * IMPORT_BATCH))
@@ -64,5 +66,5 @@ async def test_an_import_cut_short_puts_the_settings_back_and_stops_its_workers(
 
     assert await settings(db) == usual
     assert multiprocessing.active_children() == []
-    [(stored,)] = await db.execute_fetchall("SELECT count(*) FROM articles")
+    [(stored,)] = await db.reader.execute_fetchall("SELECT count(*) FROM articles")
     assert stored == IMPORT_BATCH

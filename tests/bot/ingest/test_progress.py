@@ -7,15 +7,15 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.cli.articles import ImportProgress
 from bot.ingest.bulk import IMPORT_BATCH, ImportReport, import_paths
+from storage.database import Database
 from tests.conftest import numbered_stories, write_json_lines
 
 
-async def test_progress_is_told_after_every_batch(db: aiosqlite.Connection, tmp_path: Path) -> None:
+async def test_progress_is_told_after_every_batch(db: Database, tmp_path: Path) -> None:
     archive = tmp_path / "stories.jsonl"
     write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     seen: list[tuple[int, int]] = []
@@ -50,7 +50,7 @@ def read_to_the_end(leader: int) -> bytes:
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 async def test_a_terminal_sees_a_running_count_then_a_clean_line(
-    db: aiosqlite.Connection, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     archive = tmp_path / "stories.jsonl"
     write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
@@ -73,9 +73,7 @@ async def test_a_terminal_sees_a_running_count_then_a_clean_line(
     assert lines[-1] == ""
 
 
-async def test_a_file_or_pipe_sees_nothing_but_the_summary(
-    db: aiosqlite.Connection, tmp_path: Path
-) -> None:
+async def test_a_file_or_pipe_sees_nothing_but_the_summary(db: Database, tmp_path: Path) -> None:
     archive = tmp_path / "stories.jsonl"
     write_json_lines(archive, numbered_stories(2 * IMPORT_BATCH + 5))
     log = tmp_path / "stderr.txt"

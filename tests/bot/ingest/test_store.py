@@ -16,7 +16,7 @@ from bot.news.mentions import mention_finder
 from bot.people.directory import Person, Stint
 from bot.quotes.stored import reindex_quotes
 from storage.articles import StoreResult, search_articles, store_article
-from storage.db import transaction
+from storage.database import Database
 from storage.mentions import people_named_in
 from storage.people import load_people, merge_into_directory
 from storage.quotes import NewQuote, StoredQuote, article_quotes, count_quotes, quotes_by_person
@@ -54,25 +54,30 @@ def quote_rows(quotes: list[StoredQuote]) -> list[tuple[object, ...]]:
 
 
 async def test_a_batch_stores_what_re_extracting_story_by_story_stores(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     results = await ingest_articles(db, STORIES)
-    batched = {r.article.id: quote_rows(await article_quotes(db, r.article.id)) for r in results}
+    batched = {
+        r.article.id: quote_rows(await article_quotes(db.reader, r.article.id)) for r in results
+    }
     assert sum(len(rows) for rows in batched.values()) >= 3
 
     # Re-extracting article by article replaces each story's quotes with the same ones.
     await reindex_quotes(db)
     for result in results:
-        assert quote_rows(await article_quotes(db, result.article.id)) == batched[result.article.id]
+        assert (
+            quote_rows(await article_quotes(db.reader, result.article.id))
+            == batched[result.article.id]
+        )
 
-    finder = mention_finder(await load_people(db))
+    finder = mention_finder(await load_people(db.reader))
     for result in results:
         expected = {s for s in finder.find(result.article.full_text) if not s.startswith("team:")}
-        assert await people_named_in(db, result.article.id) == expected
-    assert "lando-norris" in await people_named_in(db, results[0].article.id)
+        assert await people_named_in(db.reader, result.article.id) == expected
+    assert "lando-norris" in await people_named_in(db.reader, results[0].article.id)
 
 
-async def test_edited_story_replaces_its_quotes_and_mentions(db: aiosqlite.Connection) -> None:
+async def test_edited_story_replaces_its_quotes_and_mentions(db: Database) -> None:
     first = (await ingest_articles(db, STORIES))[0]
     edited = story(
         1,
@@ -82,13 +87,13 @@ async def test_edited_story_replaces_its_quotes_and_mentions(db: aiosqlite.Conne
     again = await ingest_articles(db, [edited, STORIES[1]])
 
     assert [(r.created, r.updated) for r in again] == [(False, True), (False, False)]
-    quotes = await article_quotes(db, first.article.id)
+    quotes = await article_quotes(db.reader, first.article.id)
     assert [(q.person_id, "tidy lap" in q.text) for q in quotes] == [("lando-norris", True)]
-    assert await people_named_in(db, first.article.id) == {"lando-norris"}
+    assert await people_named_in(db.reader, first.article.id) == {"lando-norris"}
 
 
 async def test_the_callers_steps_see_their_storys_quotes_and_names(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     seen: list[tuple[int, int, frozenset[str]]] = []
 
@@ -106,13 +111,13 @@ async def test_the_callers_steps_see_their_storys_quotes_and_names(
     assert "max-verstappen" in seen[1][2]
 
 
-async def test_a_story_alone_gets_its_quotes_and_names(db: aiosqlite.Connection) -> None:
+async def test_a_story_alone_gets_its_quotes_and_names(db: Database) -> None:
     alone = await ingest_article(db, STORIES[0])
-    assert await article_quotes(db, alone.article.id)
-    assert "lando-norris" in await people_named_in(db, alone.article.id)
+    assert await article_quotes(db.reader, alone.article.id)
+    assert "lando-norris" in await people_named_in(db.reader, alone.article.id)
 
 
-async def test_a_failing_step_stores_nothing_of_the_batch(db: aiosqlite.Connection) -> None:
+async def test_a_failing_step_stores_nothing_of_the_batch(db: Database) -> None:
     async def outbox_fails(conn: aiosqlite.Connection, result: StoreResult) -> None:
         raise RuntimeError("the outbox could not be written")
 
@@ -120,19 +125,19 @@ async def test_a_failing_step_stores_nothing_of_the_batch(db: aiosqlite.Connecti
         await ingest_articles(db, STORIES, [outbox_fails])
 
     # One transaction: no story without its steps, and no quotes or names without a story.
-    [(stories,)] = await db.execute_fetchall("SELECT count(*) FROM articles")
-    [(named,)] = await db.execute_fetchall("SELECT count(*) FROM article_mentions")
-    assert (stories, await count_quotes(db), named) == (0, 0, 0)
+    [(stories,)] = await db.reader.execute_fetchall("SELECT count(*) FROM articles")
+    [(named,)] = await db.reader.execute_fetchall("SELECT count(*) FROM article_mentions")
+    assert (stories, await count_quotes(db.reader), named) == (0, 0, 0)
     await ingest_articles(db, STORIES)
-    assert await count_quotes(db) >= 3
+    assert await count_quotes(db.reader) >= 3
 
 
 async def test_findings_worked_out_elsewhere_are_used_for_the_same_words_only(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     marked = Findings([NewQuote("Marked quote", "lando-norris", 0, 0, 12, "said")], frozenset())
     [first] = await ingest_articles(db, [STORIES[0]], found=[marked])
-    assert [q.text for q in await article_quotes(db, first.article.id)] == ["Marked quote"]
+    assert [q.text for q in await article_quotes(db.reader, first.article.id)] == ["Marked quote"]
 
     # An edit without a date keeps the stored one, so findings for the words as given
     # (dated nowhere) are not the stored story's: they are worked out again.
@@ -141,7 +146,7 @@ async def test_findings_worked_out_elsewhere_are_used_for_the_same_words_only(
     )
     [edit] = await ingest_articles(db, [undated], found=[marked])
     assert edit.updated and edit.article.published_at == STORIES[0].published_at
-    texts = [q.text for q in await article_quotes(db, first.article.id)]
+    texts = [q.text for q in await article_quotes(db.reader, first.article.id)]
     assert "Marked quote" not in texts and any("fantastic" in text for text in texts)
 
 
@@ -163,15 +168,16 @@ def test_content_hash_is_stable() -> None:
     assert content_hash("Norris on Pole", "Lando  Norris took pole.") == expected
 
 
-async def full_text_matches_its_tables(conn: aiosqlite.Connection) -> None:
+async def full_text_matches_its_tables(db: Database) -> None:
     """FTS5's own check, comparing each index with the rows it indexes ('database disk
     image is malformed' if a story or quote is missing from it or indexed stale)."""
     check = "VALUES ('integrity-check', 1)"
-    await conn.execute(f"INSERT INTO articles_fts (articles_fts, rank) {check}")
-    await conn.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) {check}")
+    async with db.write() as conn:
+        await conn.execute(f"INSERT INTO articles_fts (articles_fts, rank) {check}")
+        await conn.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) {check}")
 
 
-async def test_every_way_in_keeps_the_full_text_indexes_whole(db: aiosqlite.Connection) -> None:
+async def test_every_way_in_keeps_the_full_text_indexes_whole(db: Database) -> None:
     await ingest_articles(db, STORIES)  # a batch of new stories
     edited = story(
         1,
@@ -183,21 +189,21 @@ async def test_every_way_in_keeps_the_full_text_indexes_whole(db: aiosqlite.Conn
         4, "Alonso on form", "Fernando Alonso said: “The car is finally where we want it.”"
     )
     await ingest_article(db, lone)  # a new story on its own
-    async with transaction(db):  # the storage layer's own one-story insert
-        await store_article(db, story(5, "Gasly in the points", "Pierre Gasly scored again."))
+    async with db.write() as conn:  # the storage layer's own one-story insert
+        await store_article(conn, story(5, "Gasly in the points", "Pierre Gasly scored again."))
     await reindex_quotes(db)  # every quote deleted and stored again
     await full_text_matches_its_tables(db)
 
     found = await search_articles(db, "tidy lap")
     assert [a.title for a in found] == ["Norris on pole in Melbourne"]
     assert [a.title for a in await search_articles(db, "gasly scored")] == ["Gasly in the points"]
-    assert [q.text for q in await quotes_by_person(db, "fernando-alonso", about="finally")] == [
-        "The car is finally where we want it."
-    ]
-    assert not await quotes_by_person(db, "lando-norris", about="fantastic")
+    assert [
+        q.text for q in await quotes_by_person(db.reader, "fernando-alonso", about="finally")
+    ] == ["The car is finally where we want it."]
+    assert not await quotes_by_person(db.reader, "lando-norris", about="fantastic")
 
 
-async def test_the_reader_is_reused_until_people_change(db: aiosqlite.Connection) -> None:
+async def test_the_reader_is_reused_until_people_change(db: Database) -> None:
     first = await story_reader(db)
     assert await story_reader(db) is first
     newcomer = Person(
@@ -211,4 +217,4 @@ async def test_the_reader_is_reused_until_people_change(db: aiosqlite.Connection
     rebuilt = await story_reader(db)
     assert rebuilt is not first
     [stored] = await ingest_articles(db, [story(6, "Newcomer fastest", "Ada Newcomer was quick.")])
-    assert "test-newcomer" in await people_named_in(db, stored.article.id)
+    assert "test-newcomer" in await people_named_in(db.reader, stored.article.id)

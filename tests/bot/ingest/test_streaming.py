@@ -9,7 +9,6 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.cli import main
@@ -24,6 +23,7 @@ from bot.ingest.bulk import (
 from bot.ingest.files import ImportFailure, read_article_file, read_articles
 from bot.news.articles import Article, ParsedArticle
 from storage.articles import StoreResult, latest_articles
+from storage.database import Database
 from tests.conftest import numbered_stories, write_json_lines
 
 # Small enough that a test archive is several times over it; the real limit is 10 MB.
@@ -47,7 +47,7 @@ def archive_with_a_bad_line(path: Path, stories: int, bad_at: int) -> None:
 
 
 async def test_a_json_lines_archive_over_the_limit_imports_all_but_its_bad_line(
-    db: aiosqlite.Connection, tmp_path: Path, small_limit: int
+    db: Database, tmp_path: Path, small_limit: int
 ) -> None:
     archive = tmp_path / "archive.jsonl"
     archive_with_a_bad_line(archive, stories=3 * IMPORT_BATCH, bad_at=IMPORT_BATCH + 3)
@@ -59,7 +59,7 @@ async def test_a_json_lines_archive_over_the_limit_imports_all_but_its_bad_line(
     [(name, reason)] = report.failures
     assert name == str(archive)
     assert reason.startswith(f"malformed JSON on line {IMPORT_BATCH + 3} (column")
-    newest = await latest_articles(db, 3 * IMPORT_BATCH + 1)
+    newest = await latest_articles(db.reader, 3 * IMPORT_BATCH + 1)
     assert {a.title for a in newest} == {f"Story number {n}" for n in range(3 * IMPORT_BATCH)}
 
 
@@ -118,7 +118,7 @@ def stories_held() -> int:
 
 @pytest.mark.parametrize("workers", [0, 2])
 async def test_stories_held_at_once_are_bounded_by_the_batch(
-    db: aiosqlite.Connection, tmp_path: Path, workers: int
+    db: Database, tmp_path: Path, workers: int
 ) -> None:
     archive = tmp_path / "archive.jsonl"
     count = write_json_lines(archive, numbered_stories(12 * IMPORT_BATCH))
@@ -139,7 +139,7 @@ async def test_stories_held_at_once_are_bounded_by_the_batch(
 
 
 async def test_the_report_lists_a_hundred_failures_and_counts_the_rest(
-    db: aiosqlite.Connection, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     archive = tmp_path / "noisy.jsonl"
     archive.write_text('{"title": "Kept", "text": "Fine."}\n' + "not json\n" * 250, "utf-8")

@@ -18,7 +18,7 @@ from bot.ingest import bulk as bulk_import
 from bot.ingest.bulk import IMPORT_BATCH, import_paths
 from bot.ingest.files import read_article_file
 from bot.news.articles import ParsedArticle
-from storage.db import open_database
+from storage.database import Database
 from tests.conftest import REPO, write_json_lines
 
 
@@ -69,11 +69,11 @@ async def test_workers_store_what_one_process_stores(tmp_path: Path, shared_dir:
 
     found = []
     for workers in (0, 2):
-        conn = await open_database(tmp_path / f"workers-{workers}.db")
+        conn = await Database.open(tmp_path / f"workers-{workers}.db")
         try:
             report = await import_paths(conn, [archive], workers=workers)
             assert (report.created, report.failures) == (count, [])
-            found.append(await stored_facts(conn))
+            found.append(await stored_facts(conn.reader))
         finally:
             await conn.close()
 
@@ -97,12 +97,10 @@ def quoted_stories(count: int, padding: str = "") -> list[ParsedArticle]:
     ]
 
 
-async def import_quoted(
-    conn: aiosqlite.Connection, tmp_path: Path, workers: int, padding: str = ""
-) -> int:
+async def import_quoted(db: Database, tmp_path: Path, workers: int, padding: str = "") -> int:
     archive = tmp_path / "quoted.jsonl"
     count = write_json_lines(archive, quoted_stories(3 * IMPORT_BATCH + 7, padding))
-    report = await import_paths(conn, [archive], workers=workers)
+    report = await import_paths(db, [archive], workers=workers)
     assert (report.created, report.failures) == (count, [])
     return count
 
@@ -114,10 +112,10 @@ async def test_spawned_workers_store_what_one_process_stores(
     monkeypatch.setattr(bulk_import, "WORKERS_FORK", False)
     found = []
     for workers in (0, 1):
-        conn = await open_database(tmp_path / f"spawned-{workers}.db")
+        conn = await Database.open(tmp_path / f"spawned-{workers}.db")
         try:
             count = await import_quoted(conn, tmp_path, workers)
-            found.append(await stored_facts(conn))
+            found.append(await stored_facts(conn.reader))
         finally:
             await conn.close()
     quotes, mentions = found[1]
@@ -134,7 +132,7 @@ def dies_in_a_worker(words: Sequence[tuple[str, str, str | None]]) -> object:
 
 @pytest.mark.skipif(not bulk_import.WORKERS_FORK, reason="only forked workers see the patch")
 async def test_a_worker_that_dies_costs_only_speed(
-    db: aiosqlite.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bulk_import, "_work", dies_in_a_worker)
     # Long enough that the batches handed out fill the dead worker's pipe: the pool's
@@ -142,14 +140,14 @@ async def test_a_worker_that_dies_costs_only_speed(
     count = await import_quoted(db, tmp_path, workers=1, padding="\n\nMore words. " * 200)
 
     # Every story stored, each with its quote, worked out in this process instead.
-    [(quotes,)] = await db.execute_fetchall(
+    [(quotes,)] = await db.reader.execute_fetchall(
         "SELECT count(*) FROM quotes WHERE person_id = 'lewis-hamilton'"
     )
     assert quotes == count
 
 
 async def test_an_import_goes_on_when_no_worker_can_start(
-    db: aiosqlite.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_more_processes() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
@@ -159,7 +157,7 @@ async def test_an_import_goes_on_when_no_worker_can_start(
     monkeypatch.setattr(os, "fork", no_more_processes)
     count = await import_quoted(db, tmp_path, workers=2)
 
-    [(quotes,)] = await db.execute_fetchall("SELECT count(*) FROM quotes")
+    [(quotes,)] = await db.reader.execute_fetchall("SELECT count(*) FROM quotes")
     assert quotes == count
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
 import pytest
 
 from bot.people.directory import builtin_summary, describe_rounds
 from bot.people.f1db import RACE, F1dbData, read_f1db
 from scripts.f1db_summary import summary
+from storage.database import Database
 from storage.people import (
     champion_seasons,
     ensure_builtin_people,
@@ -83,18 +83,18 @@ def test_the_shipped_summary_is_what_the_script_makes_from_this_f1db() -> None:
 
 
 async def test_builtin_directory_corrects_what_an_older_one_said(
-    db: aiosqlite.Connection,
+    db: Database,
 ) -> None:
     await ensure_builtin_people(db)
     # A role an earlier built-in file gave, stored before roles had a source.
-    await db.execute(
-        "INSERT INTO person_roles (person_id, season, role, team, rounds, source) "
-        "VALUES ('flavio-briatore', 2025, 'team principal', 'Alpine', '', 'legacy')"
-    )
-    await db.execute("DELETE FROM people_sources")
-    await db.commit()
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT INTO person_roles (person_id, season, role, team, rounds, source) "
+            "VALUES ('flavio-briatore', 2025, 'team principal', 'Alpine', '', 'legacy')"
+        )
+        await conn.execute("DELETE FROM people_sources")
     await ensure_builtin_people(db)
-    people = {p.id: p for p in await load_people(db)}
+    people = {p.id: p for p in await load_people(db.reader)}
     briatore = {(s.season, s.role, s.team) for s in people["flavio-briatore"].roles}
     assert (2025, "team principal", "Alpine") not in briatore
     assert (2025, "executive advisor", "Alpine") in briatore
@@ -102,24 +102,24 @@ async def test_builtin_directory_corrects_what_an_older_one_said(
         (s.season, s.role, s.team) for s in people["steve-nielsen"].roles
     }
     assert people["lando-norris"].current_number == 1
-    assert await champion_seasons(db, "lando-norris") == [2025]
-    calendar = await season_races(db, builtin_summary().latest_round[0])
+    assert await champion_seasons(db.reader, "lando-norris") == [2025]
+    calendar = await season_races(db.reader, builtin_summary().latest_round[0])
     assert calendar and calendar[0].round == 1
 
 
 async def test_import_f1db_updates_champions_calendar_and_rounds_once(
-    db: aiosqlite.Connection, f1db: F1dbData
+    db: Database, f1db: F1dbData
 ) -> None:
     await ensure_builtin_people(db)
     await merge_into_directory(db, f1db.people, incoming_wins=True)
     await store_f1db_facts(db, f1db.champions, f1db.races, f1db.latest_round)
     again = await merge_into_directory(db, f1db.people, incoming_wins=True)
     assert again.added == [] and again.updated == []
-    people = {p.id: p for p in await load_people(db)}
+    people = {p.id: p for p in await load_people(db.reader)}
     lawson = people["liam-lawson"]
     assert lawson.latest_stint is not None and lawson.latest_stint.team == "Red Bull"
     assert people["lando-norris"].current_number == 1
-    assert await champion_seasons(db, "michael-schumacher") == [
+    assert await champion_seasons(db.reader, "michael-schumacher") == [
         1994,
         1995,
         2000,
@@ -128,4 +128,4 @@ async def test_import_f1db_updates_champions_calendar_and_rounds_once(
         2003,
         2004,
     ]
-    assert len(await season_races(db, 1950)) == 7
+    assert len(await season_races(db.reader, 1950)) == 7

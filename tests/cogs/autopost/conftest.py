@@ -137,7 +137,7 @@ class Newsroom:
         ]
 
     async def outcomes(self) -> dict[str, StoryOutcome]:
-        found = await story_outcomes(self.bot.db, self.guild_id, limit=200)
+        found = await story_outcomes(self.bot.db.reader, self.guild_id, limit=200)
         return {o.title: o for o in found}
 
     async def status(self) -> dict[str, str]:

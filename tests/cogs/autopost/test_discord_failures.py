@@ -80,7 +80,8 @@ async def test_a_send_that_keeps_failing_is_retried_on_a_later_round(room: Newsr
     assert "⏳ Story number 1 from the paddock — retrying: 503 Service Unavailable" in recent
 
     # The retry's time comes (seconds away in production).
-    await room.bot.db.execute("UPDATE deliveries SET next_attempt_at = NULL")
+    async with room.bot.db.write() as conn:
+        await conn.execute("UPDATE deliveries SET next_attempt_at = NULL")
     await room.deliver()
     assert titles(room.posts()) == ["Story number 1 from the paddock"]
 

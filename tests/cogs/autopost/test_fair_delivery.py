@@ -17,7 +17,6 @@ from bot.delivery.outbox import DeliveryWorker, WorkerReport
 from bot.ingest.store import ingest_articles
 from cogs.autopost import DiscordSender
 from emulator import Channel, RecordedRequest
-from storage.db import transaction
 from tests.bot.feeds.conftest import FeedServer, rss
 from tests.cogs.autopost.conftest import (
     DISCORD_LIMITS,
@@ -63,8 +62,8 @@ class TwoServers:
         for start in range(0, count, 2000):
             results = await ingest_articles(db, stories[start : start + 2000])
             # The rows the delivery hook would write for A alone, in one statement per batch.
-            async with transaction(db):
-                await db.executemany(
+            async with db.write() as conn:
+                await conn.executemany(
                     "INSERT INTO deliveries (article_id, guild_id, channel_id, status, reason, "
                     "created_at, updated_at) VALUES (?, ?, ?, 'pending', 'queued', ?, ?)",
                     [

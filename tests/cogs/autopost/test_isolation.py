@@ -99,7 +99,7 @@ async def test_a_servers_feed_cannot_rewrite_a_story_posted_in_another_server(
     assert room.harness.emulator.requests_to(EDIT) == []
     [after] = servers.other_posts()
     assert after.embeds == before.embeds and SCAM not in json.dumps(after.embeds)
-    stored = await get_article(room.bot.db, 1)
+    stored = await get_article(room.bot.db.reader, 1)
     assert stored is not None and SCAM not in stored.body and stored.guild_id is None
     # Server A already has the story from the global feed: its own copy is not posted again.
     assert titles(room.posts()) == [HEADLINE]

@@ -26,7 +26,8 @@ from bot.delivery.outbox import delivery_hook
 from bot.ingest.store import ingest_articles
 from emulator import Channel, DiscordEmulator, RateLimitConfig, RecordedRequest
 from emulator.process import start_bot_process
-from storage.db import connect, load_migrations
+from storage.database import connect
+from storage.db import load_migrations
 from storage.guilds import set_news_channel
 from tests.cogs.autopost.conftest import titles
 from tests.cogs.autopost.delivery_process import POSTS_PER_CHANNEL_SECOND
@@ -218,12 +219,12 @@ async def test_two_processes_on_one_database_post_each_story_once(
 
 OPEN_DATABASE = (
     "import asyncio, sys\n"
-    "from storage.db import connect\n"
+    "from storage.database import connect\n"
     "async def main():\n"
     "    print('ready', flush=True)\n"
     "    sys.stdin.readline()\n"
-    "    async with connect(sys.argv[1]) as conn:\n"
-    "        [(version,)] = await conn.execute_fetchall('PRAGMA user_version')\n"
+    "    async with connect(sys.argv[1]) as db:\n"
+    "        [(version,)] = await db.reader.execute_fetchall('PRAGMA user_version')\n"
     "        print(version, flush=True)\n"
     "asyncio.run(main())\n"
 )

@@ -11,7 +11,7 @@ from bot.delivery.outbox import Delivery, DeliveryPacer, DeliveryWorker, deliver
 from cogs.autopost import AutoPost, DiscordSender
 from emulator import Channel, RateLimitConfig
 from storage.articles import get_article
-from storage.db import connect
+from storage.database import connect
 from storage.deliveries import claim_next
 from tests.bot.feeds.conftest import FeedServer, rss
 from tests.cogs.autopost.conftest import (
@@ -92,8 +92,8 @@ async def test_a_restart_mid_batch_posts_every_story_once_per_channel(
         room.cog.deliver.cancel()
 
     async with (
-        connect(database) as conn,
-        conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status") as cursor,
+        connect(database) as db,
+        db.reader.execute("SELECT status, count(*) FROM deliveries GROUP BY status") as cursor,
     ):
         at_kill = {row[0]: row[1] for row in await cursor.fetchall()}
     posted_at_kill = sum(len(harness.emulator.messages_in(c)) for c in channels)
@@ -137,7 +137,7 @@ async def test_a_send_cut_short_is_found_in_the_channel_not_repeated(room: Newsr
         lease_until="2000-01-01T00:02:00+00:00",
     )
     assert due is not None
-    article = await get_article(db, due.article_id)
+    article = await get_article(db.reader, due.article_id)
     assert article is not None
     sender = DiscordSender(room.bot)
     delivery = Delivery(
