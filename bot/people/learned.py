@@ -198,7 +198,13 @@ def _team_name(written: str, *, owner: bool, sentence_start: bool = False) -> st
     words = _SPORT.sub("", written).split()
     while words and words[0].lower() in _NOT_A_TEAM:
         words.pop(0)
-    if sentence_start and words and not owner and resolve_team(words[0]) is None:
+    if (
+        sentence_start
+        and words
+        and not owner
+        and resolve_team(" ".join(words)) is None
+        and resolve_team(words[0]) is None
+    ):
         words.pop(0)
     text = " ".join(words)
     if not text or text.lower() in NATION_NOUNS:
