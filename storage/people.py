@@ -396,12 +396,12 @@ async def learn_people(
         owner = owners.get(seen.article_id)
         if owner is None:
             continue
-        if seen.news_id in shared or seen.news_id in newly_shared:
-            owner = 0
+        if owner != 0 and (seen.news_id in shared or seen.news_id in newly_shared):
+            # Matched to the person everyone sees, whom a server's story never changes.
+            ids[(seen.article_id, seen.news_id)] = seen.news_id
+            continue
         person_id = learned_id(seen.news_id, owner)
         ids[(seen.article_id, seen.news_id)] = person_id
-        if person_id in shared:
-            continue
         row = rows.get(person_id)
         if row is None:
             rows[person_id] = [
