@@ -223,9 +223,6 @@ class LearnedPeople:
             [p.as_person() for p in self.people.values()], champions={}
         )
 
-    def __len__(self) -> int:
-        return len(self.people)
-
     def get(self, person_id: str, viewer: int | None) -> LearnedPerson | None:
         person = self.people.get(person_id)
         return person if person is not None and person.visible_to(viewer) else None

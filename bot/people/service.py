@@ -49,8 +49,9 @@ class Profile:
     learned: LearnedPerson | None = None
 
 
-# Who is asking: learned people are only found for a viewer (``PeopleService.find``); a
-# server id, or None for direct messages and the operator.
+# Who is asking: learned people are only found for a viewer (``PeopleService.find``), a
+# server id or None for direct messages and the operator. Without one (False, the default)
+# only known people answer, as moderator filters and /latest read them.
 Viewer = int | None
 
 
@@ -74,10 +75,6 @@ class PeopleService:
 
     def get(self, person_id: str) -> Person | None:
         return self.directory.get(person_id)
-
-    def learned_person(self, person: Person, viewer: Viewer) -> LearnedPerson | None:
-        """The learned person ``person`` is, if ``viewer`` may see them."""
-        return self.learned.get(person.id, viewer)
 
     def label(self, person: Person) -> str:
         return self.directory.label(person)
@@ -121,8 +118,11 @@ class PeopleService:
 
     def _learned_beyond(self, text: str, viewer: Viewer) -> Person | None:
         """The one learned person ``text`` means better than it means any known person."""
+        candidates = self.learned.matches(text, viewer)
+        if not candidates:
+            return None
         best_known = max((m.quality for m in self.directory.matches(text)), default=0.0)
-        better = [m for m in self.learned.matches(text, viewer) if m.quality > best_known]
+        better = [m for m in candidates if m.quality > best_known]
         if not better:
             return None
         top = better[0]
