@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.people.directory import Person, describe_rounds, race_seats_by_season
+from bot.people.learned import LEARNED_LABEL
 from bot.people.service import Profile, StoredQuote, next_quote
 from cogs._render import (
     EMBED_COLOUR,
@@ -78,7 +79,37 @@ class QuoteView(OwnedView):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
+def learned_embed(person: Person, profile: Profile) -> discord.Embed:
+    """The short card of a person learned from the news: what the story said they are and
+    where they were first seen."""
+    embed = discord.Embed(title=clip(person.name, 256), colour=EMBED_COLOUR)
+    embed.description = f"{LEARNED_LABEL.capitalize()}: not in the F1 directory."
+    if profile.role:
+        embed.add_field(name="Role", value=clip(profile.role, 256))
+    if profile.team:
+        embed.add_field(name="Team", value=clip(profile.team, 256))
+    learned = profile.learned
+    if learned is not None and learned.first_seen_title:
+        title = safe(learned.first_seen_title, 200)
+        source = link(title, learned.first_seen_url)
+        embed.add_field(
+            name=f"First seen · {learned.first_seen_at[:10]}",
+            value=source if len(source) <= FIELD_LIMIT else title,
+            inline=False,
+        )
+    if profile.latest_quote:
+        quote = profile.latest_quote
+        embed.add_field(
+            name=f"Latest quote · {quote.said_at[:10]}",
+            value=quoted(quote.text, FIELD_LIMIT),
+            inline=False,
+        )
+    return embed
+
+
 def profile_embed(person: Person, profile: Profile) -> discord.Embed:
+    if profile.learned is not None:
+        return learned_embed(person, profile)
     embed = discord.Embed(title=clip(person.name, 256), colour=EMBED_COLOUR)
     if profile.team:
         role = "" if profile.role in (None, "driver") else f" ({profile.role})"
@@ -139,9 +170,10 @@ class People(commands.Cog):
     async def person_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        await self.bot.people.refresh(self.bot.db)
+        choices = self.bot.people.autocomplete(current, limit=25, viewer=interaction.guild_id)
         return [
-            app_commands.Choice(name=label[:100], value=person_id)
-            for label, person_id in self.bot.people.autocomplete(current, limit=25)
+            app_commands.Choice(name=label[:100], value=person_id) for label, person_id in choices
         ]
 
     @app_commands.command(
@@ -156,7 +188,8 @@ class People(commands.Cog):
         person: app_commands.Range[str, 1, 100],
         about: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        who = self.bot.people.resolve_one(person)
+        await self.bot.people.refresh(self.bot.db)
+        who = self.bot.people.resolve_one(person, viewer=interaction.guild_id)
         quotes = await self.bot.people.quotes(self.bot.db, who, about, viewer=interaction.guild_id)
         if not quotes:
             await interaction.response.send_message(
@@ -183,7 +216,8 @@ class People(commands.Cog):
     async def driver(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
-        who = self.bot.people.resolve_one(name)
+        await self.bot.people.refresh(self.bot.db)
+        who = self.bot.people.resolve_one(name, viewer=interaction.guild_id)
         profile = await self.bot.people.profile(self.bot.db, who, viewer=interaction.guild_id)
         await interaction.response.send_message(embed=profile_embed(who, profile))
 

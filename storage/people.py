@@ -23,6 +23,7 @@ from bot.people.directory import (
     unite_stints,
 )
 from bot.people.f1db import Race
+from bot.people.learned import LearnedPerson, Sighting, learned_id
 from bot.people.resolver import PeopleDirectory
 from storage.database import Database
 from storage.mentions import index_unscanned, mention_counts
@@ -33,6 +34,8 @@ F1DB_SOURCE = "f1db"
 # replaces them.
 _LEGACY_SOURCE = "legacy"
 _F1DB_REACH_KEY = "f1db_latest_round"
+# Changes whenever a learned person is added, edited or forgotten.
+_LEARNED_VERSION_KEY = "learned_people_version"
 
 
 @dataclass(slots=True)
@@ -43,6 +46,7 @@ class MergeReport:
 
 
 async def load_people(conn: aiosqlite.Connection) -> list[Person]:
+    """The known people: the built-in list and F1DB, never those learned from the news."""
     aliases: dict[str, list[str]] = {}
     async with conn.execute(
         "SELECT person_id, alias FROM person_aliases ORDER BY person_id, position"
@@ -64,7 +68,7 @@ async def load_people(conn: aiosqlite.Connection) -> list[Person]:
         async for row in cursor:
             numbers.setdefault(row["person_id"], []).append((row["season"], row["number"]))
     people: list[Person] = []
-    async with conn.execute("SELECT * FROM people ORDER BY id") as cursor:
+    async with conn.execute("SELECT * FROM people WHERE kind = 'known' ORDER BY id") as cursor:
         async for row in cursor:
             born = row["date_of_birth"]
             people.append(
@@ -347,3 +351,166 @@ async def season_races(conn: aiosqlite.Connection, season: int) -> list[Race]:
             )
             async for row in cursor
         ]
+
+
+async def learn_people(
+    conn: aiosqlite.Connection, sightings: Sequence[Sighting]
+) -> dict[tuple[int, str], str]:
+    """Make the person of each sighting a person learned from the news, or match them to
+    the one already learned; inside the caller's transaction. Returns the person's id by
+    (article id, "news:" id).
+
+    A story everyone may see makes a person everyone may see (id: the "news:" id), and that
+    person takes over the quotes any server had learned them by on its own. A server's own
+    story is matched to such a person without changing them, else learns a person of that
+    server's own (``bot.people.learned.learned_id``): it is untrusted input for every other
+    server. The earliest story names where they were first seen; a role or team is only
+    filled in, never replaced.
+    """
+    owners = {
+        row[0]: row[1]
+        for row in await conn.execute_fetchall(
+            "SELECT id, guild_id FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({s.article_id for s in sightings})),),
+        )
+    }
+    keys = sorted({s.news_id for s in sightings})
+    shared = {
+        row[0]
+        for row in await conn.execute_fetchall(
+            "SELECT news_key FROM people WHERE kind = 'learned' AND guild_id = 0 "
+            "AND news_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(keys),),
+        )
+    }
+    newly_shared = {
+        s.news_id for s in sightings if owners.get(s.article_id) == 0 and s.news_id not in shared
+    }
+    ids: dict[tuple[int, str], str] = {}
+    rows: dict[str, list[object]] = {}
+    for seen in sorted(sightings, key=lambda s: (s.seen_at, s.article_id)):
+        owner = owners.get(seen.article_id)
+        if owner is None:
+            continue
+        if owner != 0 and (seen.news_id in shared or seen.news_id in newly_shared):
+            # Matched to the person everyone sees, whom a server's story never changes.
+            ids[(seen.article_id, seen.news_id)] = seen.news_id
+            continue
+        person_id = learned_id(seen.news_id, owner)
+        ids[(seen.article_id, seen.news_id)] = person_id
+        row = rows.get(person_id)
+        if row is None:
+            rows[person_id] = [
+                person_id,
+                seen.name,
+                seen.role,
+                seen.team,
+                owner,
+                seen.news_id,
+                seen.article_id,
+                seen.seen_at,
+            ]
+        else:
+            row[2] = row[2] or seen.role
+            row[3] = row[3] or seen.team
+    before = conn.total_changes
+    await conn.executemany(
+        """
+        INSERT INTO people (id, name, kind, role, team, guild_id, news_key,
+                            first_seen_article, first_seen_at)
+        VALUES (?, ?, 'learned', ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET
+            role = CASE WHEN people.role = '' THEN excluded.role ELSE people.role END,
+            team = CASE WHEN people.team = '' THEN excluded.team ELSE people.team END,
+            first_seen_article = CASE WHEN excluded.first_seen_at < people.first_seen_at
+                THEN excluded.first_seen_article ELSE people.first_seen_article END,
+            first_seen_at = min(people.first_seen_at, excluded.first_seen_at)
+        WHERE people.kind = 'learned' AND (
+            (people.role = '' AND excluded.role != '')
+            OR (people.team = '' AND excluded.team != '')
+            OR excluded.first_seen_at < people.first_seen_at
+        )
+        """,
+        [tuple(row) for row in rows.values()],
+    )
+    if newly_shared:
+        keys_json = json.dumps(sorted(newly_shared))
+        await conn.execute(
+            "UPDATE quotes SET person_id = "
+            "(SELECT p.news_key FROM people AS p WHERE p.id = quotes.person_id) "
+            "WHERE person_id IN (SELECT id FROM people WHERE kind = 'learned' "
+            "AND guild_id != 0 AND news_key IN (SELECT value FROM json_each(?)))",
+            (keys_json,),
+        )
+        await conn.execute(
+            "DELETE FROM people WHERE kind = 'learned' AND guild_id != 0 "
+            "AND news_key IN (SELECT value FROM json_each(?))",
+            (keys_json,),
+        )
+    if conn.total_changes != before:
+        await _bump_learned_version(conn)
+    return ids
+
+
+async def learned_speakers(conn: aiosqlite.Connection, article_ids: Sequence[int]) -> list[str]:
+    """The learned people the articles' stored quotes are by."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT q.person_id FROM quotes AS q JOIN people AS p ON p.id = q.person_id "
+        "WHERE p.kind = 'learned' AND q.article_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(article_ids)),),
+    )
+    return [row[0] for row in rows]
+
+
+async def forget_unquoted(conn: aiosqlite.Connection, person_ids: Sequence[str]) -> None:
+    """Forget the learned people among ``person_ids`` no stored quote is by any more (a
+    story edited or extracted again); inside the caller's transaction."""
+    cursor = await conn.execute(
+        "DELETE FROM people WHERE kind = 'learned' "
+        "AND id IN (SELECT value FROM json_each(?)) "
+        "AND NOT EXISTS (SELECT 1 FROM quotes WHERE quotes.person_id = people.id)",
+        (json.dumps(list(person_ids)),),
+    )
+    if cursor.rowcount:
+        await _bump_learned_version(conn)
+
+
+async def _bump_learned_version(conn: aiosqlite.Connection) -> None:
+    await conn.execute(
+        "INSERT INTO bot_state (key, value) VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (_LEARNED_VERSION_KEY,),
+    )
+
+
+async def learned_version(conn: aiosqlite.Connection) -> str:
+    """Changes whenever a learned person is added, edited or forgotten."""
+    async with conn.execute(
+        "SELECT value FROM bot_state WHERE key = ?", (_LEARNED_VERSION_KEY,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row[0]) if row else "0"
+
+
+async def load_learned_people(conn: aiosqlite.Connection) -> list[LearnedPerson]:
+    """Every person learned from the news, with the story they were first seen in."""
+    rows = await conn.execute_fetchall(
+        "SELECT p.id, p.name, p.role, p.team, p.guild_id, p.first_seen_article, "
+        "p.first_seen_at, a.title, a.url FROM people AS p "
+        "LEFT JOIN articles AS a ON a.id = p.first_seen_article "
+        "WHERE p.kind = 'learned' ORDER BY p.id"
+    )
+    return [
+        LearnedPerson(
+            id=row["id"],
+            name=row["name"],
+            role=row["role"],
+            team=row["team"],
+            guild_id=row["guild_id"],
+            first_seen_article=row["first_seen_article"],
+            first_seen_at=row["first_seen_at"] or "",
+            first_seen_title=row["title"] or "",
+            first_seen_url=row["url"],
+        )
+        for row in rows
+    ]

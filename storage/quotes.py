@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.people.learned import Sighting
 from storage.articles import HIDDEN_FROM_VIEWER, fts_query, owner_key
 from storage.db import newest_first, newest_id
+from storage.people import forget_unquoted, learn_people, learned_speakers
 
 _COLUMNS = (
     "q.id, q.article_id, q.person_id, q.said_at, q.paragraph, q.start_offset, q.end_offset, "
@@ -22,7 +24,9 @@ _WORD_WINDOWS = (20_000, 200_000, None)
 
 @dataclass(frozen=True, slots=True)
 class NewQuote:
-    """A quote about to be stored for an article."""
+    """A quote about to be stored for an article. A speaker the directory does not know
+    (a "news:" id) comes with the name, role and team the story gives them, so storing the
+    quote can make them a person learned from the news."""
 
     text: str
     person_id: str | None
@@ -30,12 +34,17 @@ class NewQuote:
     start: int
     end: int
     cue: str = ""
+    name: str = ""
+    role: str = ""
+    team: str = ""
 
-    def __reduce__(self) -> tuple[type[NewQuote], tuple[str, str | None, int, int, int, str]]:
+    def __reduce__(self) -> tuple[type[NewQuote], tuple[str | int | None, ...]]:
         # Import workers send every quote back pickled. A frozen slots dataclass otherwise
         # pickles its fields as state that unpickling sets back one field at a time in
         # Python, which cost the importing process more than twice this constructor call.
         fields = (self.text, self.person_id, self.paragraph, self.start, self.end, self.cue)
+        if self.name:
+            return (NewQuote, (*fields, self.name, self.role, self.team))
         return (NewQuote, fields)
 
 
@@ -102,14 +111,21 @@ async def replace_article_quotes(
 
 
 async def replace_quotes(conn: aiosqlite.Connection, items: Sequence[ArticleQuotes]) -> int:
-    """``replace_article_quotes`` for many stored articles in three statements at most.
+    """``replace_article_quotes`` for many stored articles in a few statements.
 
-    Runs inside the caller's transaction. Returns how many quotes were stored.
+    Runs inside the caller's transaction. A speaker the directory does not know becomes (or
+    is matched to) a person learned from the news (``storage.people.learn_people``) and the
+    quote is stored with that person; one no quote names any more is forgotten. Returns how
+    many quotes were stored.
     """
-    stale = [(item.article_id,) for item in items if item.replaces]
+    stale = [item.article_id for item in items if item.replaces]
+    dropped: list[str] = []
     if stale:
-        await conn.executemany("DELETE FROM quotes WHERE article_id = ?", stale)
+        dropped = await learned_speakers(conn, stale)
+        await conn.executemany("DELETE FROM quotes WHERE article_id = ?", [(a,) for a in stale])
+    learned = await _learn_speakers(conn, items)
     people = {q.person_id for item in items for q in item.quotes if q.person_id}
+    people.update(learned.values())
     known: set[str] = set()
     if people:
         marks = ", ".join("?" * len(people))
@@ -118,22 +134,39 @@ async def replace_quotes(conn: aiosqlite.Connection, items: Sequence[ArticleQuot
             tuple(people),
         )
         known = {r[0] for r in found}
-    rows = [
-        (
-            item.article_id,
-            q.person_id if q.person_id in known else None,
-            item.said_at,
-            q.paragraph,
-            q.start,
-            q.end,
-            q.text,
-            q.cue,
-        )
+    rows: list[QuoteRow] = []
+    for item in items:
+        for q in item.quotes:
+            speaker = learned.get((item.article_id, q.person_id or ""), q.person_id)
+            rows.append(
+                (
+                    item.article_id,
+                    speaker if speaker in known else None,
+                    item.said_at,
+                    q.paragraph,
+                    q.start,
+                    q.end,
+                    q.text,
+                    q.cue,
+                )
+            )
+    await insert_quotes(conn, rows)
+    if dropped:
+        await forget_unquoted(conn, dropped)
+    return len(rows)
+
+
+async def _learn_speakers(
+    conn: aiosqlite.Connection, items: Sequence[ArticleQuotes]
+) -> dict[tuple[int, str], str]:
+    """The learned person each article's "news:" speakers stand for, by (article, speaker)."""
+    sightings = [
+        Sighting(q.person_id, q.name, q.role, q.team, item.article_id, item.said_at)
         for item in items
         for q in item.quotes
+        if q.name and q.person_id
     ]
-    await insert_quotes(conn, rows)
-    return len(rows)
+    return await learn_people(conn, sightings) if sightings else {}
 
 
 QuoteRow = tuple[int, str | None, str, int, int, int, str, str]

@@ -9,11 +9,11 @@ from typing import Any
 
 from bot.cli.output import count_argument, fail, print_json, short_date, wrap
 from bot.ingest.files import ImportFailure, read_article_file
+from bot.people.service import people_service
 from bot.quotes import Quote, SpeakerIndex, article_year, extract_quotes
 from bot.quotes.stored import load_speaker_index, reindex_quotes
 from bot.settings import Settings
 from storage.database import DatabaseError, connect
-from storage.people import load_directory
 from storage.quotes import quotes_by_person
 
 
@@ -45,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _speaker(quote: Quote, index: SpeakerIndex) -> dict[str, str] | None:
+    """Who said it: a known person, or one the news named ("news:<name>"), which is the id
+    the person learned from the story has once it is stored."""
     if quote.speaker_id is None:
         return None
     return {"id": quote.speaker_id, "name": index.name(quote.speaker_id)}
@@ -119,8 +121,9 @@ async def run_quote(args: argparse.Namespace, settings: Settings) -> int:
     about = " ".join(args.about) if args.about else None
     try:
         async with connect(settings.database) as db:
-            directory = await load_directory(db)
-            person = directory.resolve(name, limit=1).best
+            people = await people_service(db)
+            # A person learned from the news only when no known person matches as well.
+            person = people.find(name, viewer=None) or people.directory.resolve(name, limit=1).best
             if person is None:
                 return fail(f"nobody in the directory matches {name!r}")
             quotes = await quotes_by_person(db.reader, person.id, about=about, limit=args.count)

@@ -271,6 +271,12 @@ class PeopleDirectory:
         qualities = self._match(query, prefix_from=4)
         return self._rank(query, qualities, limit)
 
+    def matches(self, query: str, *, typing: bool = False) -> list[Match]:
+        """Everyone the text may mean, best first; ``typing`` matches the start of a word
+        as autocomplete does."""
+        qualities = self._match(query, prefix_from=1 if typing else 4)
+        return list(self._rank(query, qualities, len(qualities)).matches)
+
     def autocomplete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Up to ``limit`` (label, id) choices for what has been typed so far."""
         if not text.strip():

@@ -6,10 +6,14 @@ run; building it costs far more than extracting one article's quotes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.news.articles import article_text
-from bot.quotes import SpeakerIndex, article_year, extract_quotes
+from bot.people.directory import Person
+from bot.people.learned import Description, describe
+from bot.quotes import LocalNames, SpeakerIndex, article_year, extract_quotes
+from bot.quotes.speakers import NEWS
 from storage.articles import article_ids, get_article
 from storage.database import Connection, Database
 from storage.people import load_directory
@@ -26,16 +30,45 @@ class ReindexReport:
 
 
 async def load_speaker_index(db: Database) -> SpeakerIndex:
-    """The people directory as a speaker index (mention counts left out: attribution must not
-    change with what else happens to be stored)."""
+    """The people directory as a speaker index: known people only, and mention counts left
+    out, since attribution must not change with what else happens to be stored."""
     directory = await load_directory(db, with_mentions=False)
     return SpeakerIndex(list(directory), directory.prominence)
 
 
 def new_quotes(text: str, index: SpeakerIndex, published_at: str | None) -> list[NewQuote]:
-    """The quotes of one article's text, ready to store."""
-    quotes = extract_quotes(text, index, year=article_year(text, published_at))
-    return [NewQuote(q.text, q.speaker_id, q.paragraph, q.start, q.end, q.cue) for q in quotes]
+    """The quotes of one article's text, ready to store. A speaker the directory does not
+    know comes with the name, role and team the article gives them, to be learned."""
+    year = article_year(text, published_at)
+    quotes = extract_quotes(text, index, year=year)
+    described: dict[str, Description] = {}
+    found: list[NewQuote] = []
+    for q in quotes:
+        speaker = q.speaker_id
+        if speaker is None or not speaker.startswith(NEWS):
+            found.append(NewQuote(q.text, speaker, q.paragraph, q.start, q.end, q.cue))
+            continue
+        name = index.name(speaker)
+        about = described.get(speaker)
+        if about is None:
+            about = described[speaker] = describe(text, name, _known_person(index, year))
+        found.append(
+            NewQuote(
+                q.text, speaker, q.paragraph, q.start, q.end, q.cue, name, about.role, about.team
+            )
+        )
+    return found
+
+
+def _known_person(index: SpeakerIndex, year: int | None) -> Callable[[str], Person | None]:
+    """Who a name means to the directory alone, if one person ("Oscar Piastri's engineer")."""
+    local = LocalNames(year)
+
+    def person(name: str) -> Person | None:
+        ids = index.resolve_surface(name, local)
+        return index.people.get(ids[0]) if len(ids) == 1 else None
+
+    return person
 
 
 async def store_article_quotes(

@@ -98,3 +98,28 @@ def test_a_speaker_the_directory_does_not_know_keeps_the_json_contract(
     assert code == 0
     [quote] = json.loads(out)["quotes"]
     assert quote["speaker"] == {"id": "news:gianpiero-lambiase", "name": "Gianpiero Lambiase"}
+
+
+def test_a_stored_speaker_the_directory_does_not_know_is_quoted_by_the_same_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "engineer.txt"
+    article.write_text(
+        "Verstappen's engineer on the title\n\n"
+        "“He has never been calmer in the car than this year,” race engineer "
+        "Gianpiero Lambiase said.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "cli.db")
+    code, out, _ = run(capsys, "--db", db, "quotes", "--json", str(article))
+    [read] = json.loads(out)["quotes"]
+    assert run(capsys, "--db", db, "import", str(article))[0] == 0
+
+    code, out, _ = run(capsys, "--db", db, "quote", "lambiase", "--json")
+    assert code == 0
+    [stored] = [json.loads(line) for line in out.splitlines()]
+    assert stored["speaker"] == read["speaker"]
+    assert stored["text"] == read["text"]
+    # A name that fits a known driver as well still means the driver.
+    code, out, _ = run(capsys, "--db", db, "quote", "verstappen", "--json")
+    assert all(json.loads(line)["speaker"]["id"] == "max-verstappen" for line in out.splitlines())
