@@ -82,6 +82,22 @@ _PAST_ASIDE = re.compile(
     r"\s*,[^§]{1,240}?,\s*(?:(?:tried|wanted|went on|was keen|decided|had|has|also|then)\s+"
     r"(?:to\s+)?)*"
 )
+# Just before a name: the one spoken to, not the speaker ("It was suggested to Wolff").
+_ADDRESSEE = re.compile(r"\b(?:to|at|towards)\s+$", re.IGNORECASE)
+# A verb of telling someone to do something, in the passive: its subject is the one told.
+_TOLD_TO = re.compile(r"(?:told|asked|urged|advised|instructed|ordered)\s+to\s", re.IGNORECASE)
+_BEING_TOLD = re.compile(r"\s+(?:(?:was|were|is|are|being|been|got)\s+)?" + _TOLD_TO.pattern, re.I)
+
+
+def _spoken_to(frame: str, agent: Agent) -> bool:
+    """Whether the sentence names ``agent`` as the one spoken to: "suggested to Wolff",
+    "with Croft told to ..."."""
+    return bool(
+        _ADDRESSEE.search(frame, max(0, agent.start - 12), agent.start)
+        or _BEING_TOLD.match(frame, agent.end)
+    )
+
+
 # A speech verb in its participle form ("saying", "adding").
 _PARTICIPLE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 
@@ -374,7 +390,10 @@ class _Article:
             people = [
                 a
                 for a in self.reading.agents_of(para, start, end)
-                if start <= a.start and a.end <= end and a.kind in ("person", "descriptor")
+                if start <= a.start
+                and a.end <= end
+                and a.kind in ("person", "descriptor")
+                and not _spoken_to(para.frame, a)
             ]
             agent = people[-1] if people else None
         if agent is None:
@@ -426,6 +445,9 @@ class _Article:
             if agent.end > verb or agent.start < start:
                 continue
             gap = frame[agent.end : verb]
+            if _TOLD_TO.match(frame, verb):
+                # "with Croft told to ‘go back and listen’": the one told, not the speaker.
+                return None
             if "," in gap and _PARTICIPLE.match(frame, verb):
                 # "Leclerc paid tribute to his father Herve, who died in 2017, saying:": a
                 # participle after a comma belongs to the clause's subject, not the name

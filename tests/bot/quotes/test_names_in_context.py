@@ -98,3 +98,16 @@ def test_the_subject_past_an_aside_naming_others_is_the_speaker(index: SpeakerIn
         "Engineer as interpreter"
     )
     assert speakers(text, index) == [("You are trying", "Tom Stallard")]
+
+
+def test_the_one_spoken_to_is_never_the_speaker(index: SpeakerIndex) -> None:
+    suggested = (
+        "Toto Wolff faced the press on Thursday.\n\n"
+        "It was suggested to Wolff that the loose drain cover was “a black eye for the sport”."
+    )
+    told = (
+        "Lando Norris replied to a fan on social media.\n\n"
+        "The exchange ended with Norris told to “go back and watch the race again”."
+    )
+    for text in (suggested, told):
+        assert all(speaker is None for _, speaker in speakers(text, index)), text
