@@ -98,6 +98,8 @@ def _spoken_to(frame: str, agent: Agent) -> bool:
     )
 
 
+# A name calling something by a name: "... Vowles called “...”".
+_A_PERSON_CALLED = re.compile(r"\s+(?:called|dubbed|labelled|labeled|branded)\s*$")
 # A speech verb in its participle form ("saying", "adding").
 _PARTICIPLE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 
@@ -331,6 +333,11 @@ class _Article:
                     return who, frame[begin : agent.end].strip()
                 continue
             agent = self._subject_of(para, begin, verb.start(), strict=True)
+            if agent is None:
+                # '"...," Dan Towriss, the chief executive of TWG Motorsports, said'.
+                agent = self._first_subject(para, begin, verb.start())
+                if agent is not None and not _PAST_ASIDE.fullmatch(frame, agent.end, verb.start()):
+                    agent = None
             if quote.endswith(".") and not SHORT_TAIL.fullmatch(frame, verb.end(), stop):
                 # After a full stop inside the marks, "Vowles said the result was deserved"
                 # starts a sentence of its own; only "Vowles said (on Sunday)." is a cue.
@@ -365,6 +372,20 @@ class _Article:
                 return self._resolve(para, agent, quote), cue
             return None
         if TITLE_CONTEXT.search(fragment[-40:]):
+            # "what team principal James Vowles called “a huge vote of confidence”": a person
+            # calling something a name says it; a podcast called "..." is only a title.
+            calling = _A_PERSON_CALLED.search(fragment)
+            if calling is not None:
+                agent = next(
+                    (
+                        a
+                        for a in self.reading.agents_of(para, start, end)
+                        if a.kind == "person" and a.end == start + calling.start()
+                    ),
+                    None,
+                )
+                if agent is not None and not agent.possessive:
+                    return self._resolve(para, agent, quote), cue
             return _UNKNOWN, cue
         for verb in reversed(verbs):
             if verb.group().lower().startswith("according"):

@@ -111,3 +111,23 @@ def test_the_one_spoken_to_is_never_the_speaker(index: SpeakerIndex) -> None:
     )
     for text in (suggested, told):
         assert all(speaker is None for _, speaker in speakers(text, index)), text
+
+
+def test_a_cue_after_the_quotation_may_name_its_speaker_past_an_aside(
+    index: SpeakerIndex,
+) -> None:
+    text = (
+        "“As soon as we got the entry, a countdown clock went up at the factory,” "
+        "Dan Towriss, the chief executive of TWG Motorsports, said in April."
+    )
+    assert speakers(text, index) == [("As soon as", "Dan Towriss")]
+
+
+def test_a_person_calling_something_a_name_says_it(index: SpeakerIndex) -> None:
+    text = (
+        "Alex Albon signed a contract extension with Williams in what team principal "
+        "James Vowles called “a huge vote of confidence” in the team."
+    )
+    assert speakers(text, index) == [("a huge vote", "James Vowles")]
+    title = "Lando Norris appeared on a podcast called “Beyond the Grid with friends”."
+    assert speakers(title, index) == []
