@@ -131,3 +131,11 @@ def test_a_person_calling_something_a_name_says_it(index: SpeakerIndex) -> None:
     assert speakers(text, index) == [("a huge vote", "James Vowles")]
     title = "Lando Norris appeared on a podcast called “Beyond the Grid with friends”."
     assert speakers(title, index) == []
+
+
+def test_an_adverb_may_stand_between_a_name_and_its_cue_verb(index: SpeakerIndex) -> None:
+    text = (
+        "Lance Stroll pitted twice.\n\n"
+        "“It would have been very difficult to overtake him,” Stroll also believes."
+    )
+    assert speakers(text, index) == [("It would have", "Lance Stroll")]
