@@ -29,7 +29,8 @@ COORDINATED = re.compile(r"\s(?:and|but|before|then)\s+(?:\w+ly\s+)?$")
 # The rest of a cue after its speaker: one verb in the past or present tense, then perhaps a
 # time ("Russell reviewed on Sunday").
 OPEN_CLASS_CUE = re.compile(
-    r".*?(\s+(?:(?:also|still|now|then|later|again|[a-z]+ly)\s+)?[a-z]{3,}(?:ed|s))(?:\s+(?:on|after|before|in)\s+[\w\s]{1,30})?\s*"
+    r".*?(\s+(?:(?:also|still|now|then|later|again|[a-z]+ly)\s+)?[a-z]{3,}(?:ed|s))"
+    r"(?:\s+(?:on|after|before|in)\s+[\w\s]{1,30})?\s*"
 )
 _READ_ALOUD = re.compile(r"\s+[A-Za-z]")
 # "read a statement": a text read out, so speech after all.
