@@ -26,6 +26,8 @@ _CLOSE_GLYPHS = "”»’″′"
 _LEFT_EDGE = "([{—–-/\u00a0"
 _RIGHT_EDGE = ".,;:!?)]}—–-…/"
 BLANK = "§"
+# Two digits and no more after a single mark: a year cut short ("’96"), not a quotation.
+_ELIDED_YEAR = re.compile(r"\d\d(?!\d)(?![’'])")
 # From an opening single mark: a capitalised sentence or more, ending as a sentence ends.
 _WHOLE_SENTENCES = re.compile(r".[A-Z][^\n]*\s[^\n]*\s[^\n]*[.!?…]\s*")
 
@@ -50,6 +52,8 @@ def _classify(text: str, i: int) -> str:
     if mark in _SINGLE_MARKS:
         if before.isalnum() and after.isalnum():
             return ""
+        if _ELIDED_YEAR.match(text, i + 1):
+            return ""  # "the ’96 champion": a year cut short
         if left and (after.isalnum() or after in _OPEN_GLYPHS):
             return "open"
         if right and not left:

@@ -139,3 +139,11 @@ def test_an_adverb_may_stand_between_a_name_and_its_cue_verb(index: SpeakerIndex
         "“It would have been very difficult to overtake him,” Stroll also believes."
     )
     assert speakers(text, index) == [("It would have", "Lance Stroll")]
+
+
+def test_a_year_cut_short_opens_no_quotation(index: SpeakerIndex) -> None:
+    text = (
+        "Damon Hill looked back on his title.\n\n"
+        "‘96 was the year everything came together for the Williams driver and his team."
+    )
+    assert extract_quotes(text, index, year=2025) == []
