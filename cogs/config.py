@@ -25,7 +25,7 @@ from bot.errors import UserFacingError
 from bot.feeds.reading import FeedError
 from bot.people.service import KNOWN_ONLY
 from bot.people.teams import TEAMS, resolve_team, suggest_teams
-from cogs._render import EMBED_COLOUR, clip, echo, safe
+from cogs._render import EMBED_COLOUR, clip, echo, person_choices, safe
 
 if TYPE_CHECKING:
     from bot.app import PaddockBot
@@ -216,12 +216,9 @@ class Config(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         kind = getattr(interaction.namespace, "kind", None)
         if kind == "person":
-            return [
-                app_commands.Choice(name=label[:100], value=person_id)
-                for label, person_id in self.bot.people.autocomplete(
-                    current, limit=25, viewer=KNOWN_ONLY
-                )
-            ]
+            return person_choices(
+                self.bot.people.autocomplete(current, limit=25, viewer=KNOWN_ONLY)
+            )
         if kind == "team":
             return [
                 app_commands.Choice(name=team.name, value=team.name)

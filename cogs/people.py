@@ -17,6 +17,7 @@ from cogs._render import (
     clip,
     link,
     notice_embed,
+    person_choices,
     quoted,
     safe,
     source_embed,
@@ -172,10 +173,9 @@ class People(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         await self.bot.people.refresh(self.bot.db)
-        choices = self.bot.people.autocomplete(current, limit=25, viewer=interaction.guild_id)
-        return [
-            app_commands.Choice(name=label[:100], value=person_id) for label, person_id in choices
-        ]
+        return person_choices(
+            self.bot.people.autocomplete(current, limit=25, viewer=interaction.guild_id)
+        )
 
     @app_commands.command(
         name="quote", description="What a driver or team boss said, with the source"
