@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+from discord import app_commands
 
 from bot.news.articles import Article
 
@@ -13,6 +14,7 @@ FIELD_LIMIT = 1024
 FOOTER_LIMIT = 2048
 AUTHOR_LIMIT = 256
 SUMMARY_LIMIT = 1500
+CHOICE_LIMIT = 100
 
 
 def clip(text: str, limit: int) -> str:
@@ -134,3 +136,12 @@ def list_embed(title: str, articles: list[Article]) -> discord.Embed:
 
 def notice_embed(text: str) -> discord.Embed:
     return discord.Embed(description=clip(text, DESCRIPTION_LIMIT), colour=discord.Colour.greyple())
+
+
+def person_choices(found: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices from the people service's (label, person id) pairs, each label
+    cut to what Discord shows."""
+    return [
+        app_commands.Choice(name=label[:CHOICE_LIMIT], value=person_id)
+        for label, person_id in found
+    ]

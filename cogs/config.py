@@ -23,8 +23,9 @@ from bot.delivery.server_settings import (
 from bot.delivery.servers import MAX_FILTERS_PER_KIND, FilterKind, GuildConfig, GuildFilter
 from bot.errors import UserFacingError
 from bot.feeds.reading import FeedError
+from bot.people.service import KNOWN_ONLY
 from bot.people.teams import TEAMS, resolve_team, suggest_teams
-from cogs._render import EMBED_COLOUR, clip, echo, safe
+from cogs._render import EMBED_COLOUR, clip, echo, person_choices, safe
 
 if TYPE_CHECKING:
     from bot.app import PaddockBot
@@ -215,10 +216,9 @@ class Config(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         kind = getattr(interaction.namespace, "kind", None)
         if kind == "person":
-            return [
-                app_commands.Choice(name=label[:100], value=person_id)
-                for label, person_id in self.bot.people.autocomplete(current, limit=25)
-            ]
+            return person_choices(
+                self.bot.people.autocomplete(current, limit=25, viewer=KNOWN_ONLY)
+            )
         if kind == "team":
             return [
                 app_commands.Choice(name=team.name, value=team.name)
@@ -247,7 +247,8 @@ class Config(commands.Cog):
 
     def _filter_for(self, kind: FilterKind, value: str) -> GuildFilter:
         if kind == "person":
-            person = self.bot.people.resolve_one(value)
+            # A filter names someone every story may speak of: the directory's people alone.
+            person = self.bot.people.resolve_one(value, viewer=KNOWN_ONLY)
             return GuildFilter("person", person.id, person.name)
         if kind == "team":
             team = resolve_team(value)

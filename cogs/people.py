@@ -17,6 +17,7 @@ from cogs._render import (
     clip,
     link,
     notice_embed,
+    person_choices,
     quoted,
     safe,
     source_embed,
@@ -27,16 +28,31 @@ if TYPE_CHECKING:
     from bot.app import PaddockBot
 
 
+def story_link(title: str, url: str | None) -> str:
+    """A story's title linked to it. An address too long for a field is dropped rather than
+    cut, which would break the link."""
+    shown = safe(title, 200)
+    linked = link(shown, url)
+    return linked if len(linked) <= FIELD_LIMIT else shown
+
+
+def add_latest_quote(embed: discord.Embed, profile: Profile) -> None:
+    quote = profile.latest_quote
+    if quote:
+        embed.add_field(
+            name=f"Latest quote · {quote.said_at[:10]}",
+            value=quoted(quote.text, FIELD_LIMIT),
+            inline=False,
+        )
+
+
 def quote_embed(person: Person, quote: StoredQuote) -> discord.Embed:
     embed = discord.Embed(description=quoted(quote.text, 4096), colour=EMBED_COLOUR)
     stint = person.latest_stint
     team = f" · {stint.team}" if stint and stint.team else ""
     embed.set_author(name=clip(f"{person.name}{team} · {quote.said_at[:10]}", 256))
-    title = safe(quote.article_title, 200)
-    source = link(title, quote.article_url)
-    # An address too long for the field is dropped rather than cut, which would break the link.
     embed.add_field(
-        name="Source", value=source if len(source) <= FIELD_LIMIT else title, inline=False
+        name="Source", value=story_link(quote.article_title, quote.article_url), inline=False
     )
     return embed
 
@@ -90,20 +106,12 @@ def learned_embed(person: Person, profile: Profile) -> discord.Embed:
         embed.add_field(name="Team", value=clip(profile.team, 256))
     learned = profile.learned
     if learned is not None and learned.first_seen_title:
-        title = safe(learned.first_seen_title, 200)
-        source = link(title, learned.first_seen_url)
         embed.add_field(
             name=f"First seen · {learned.first_seen_at[:10]}",
-            value=source if len(source) <= FIELD_LIMIT else title,
+            value=story_link(learned.first_seen_title, learned.first_seen_url),
             inline=False,
         )
-    if profile.latest_quote:
-        quote = profile.latest_quote
-        embed.add_field(
-            name=f"Latest quote · {quote.said_at[:10]}",
-            value=quoted(quote.text, FIELD_LIMIT),
-            inline=False,
-        )
+    add_latest_quote(embed, profile)
     return embed
 
 
@@ -153,13 +161,7 @@ def profile_embed(person: Person, profile: Profile) -> discord.Embed:
             lines.append(line)
         if lines:
             embed.add_field(name="Latest stories", value="\n".join(lines), inline=False)
-    if profile.latest_quote:
-        quote = profile.latest_quote
-        embed.add_field(
-            name=f"Latest quote · {quote.said_at[:10]}",
-            value=quoted(quote.text, FIELD_LIMIT),
-            inline=False,
-        )
+    add_latest_quote(embed, profile)
     return embed
 
 
@@ -171,10 +173,9 @@ class People(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         await self.bot.people.refresh(self.bot.db)
-        choices = self.bot.people.autocomplete(current, limit=25, viewer=interaction.guild_id)
-        return [
-            app_commands.Choice(name=label[:100], value=person_id) for label, person_id in choices
-        ]
+        return person_choices(
+            self.bot.people.autocomplete(current, limit=25, viewer=interaction.guild_id)
+        )
 
     @app_commands.command(
         name="quote", description="What a driver or team boss said, with the source"

@@ -117,35 +117,40 @@ async def get_feed(
     return _feed(row) if row else None
 
 
-async def active_feeds(conn: aiosqlite.Connection) -> list[Feed]:
-    """Every feed being read, global ones first."""
+async def _feeds_where(
+    conn: aiosqlite.Connection, condition: str, params: tuple[object, ...] = ()
+) -> list[Feed]:
+    """The feeds meeting ``condition``, one of this module's constant clauses; values go in
+    ``params``."""
     async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.active = 1 "  # noqa: S608 - constant
-        "ORDER BY f.guild_id != 0, f.id"
+        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE {condition}",  # noqa: S608 - constant
+        params,
     ) as cursor:
         return [_feed(row) for row in await cursor.fetchall()]
+
+
+async def active_feeds(conn: aiosqlite.Connection) -> list[Feed]:
+    """Every feed being read, global ones first."""
+    return await _feeds_where(conn, "f.active = 1 ORDER BY f.guild_id != 0, f.id")
 
 
 async def due_feeds(conn: aiosqlite.Connection, now: str) -> list[Feed]:
     """Feeds being read whose next poll time has come (or that were never polled)."""
-    async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.active = 1 "  # noqa: S608 - constant
-        "AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?) ORDER BY f.next_poll_at, f.id",
+    return await _feeds_where(
+        conn,
+        "f.active = 1 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?) "
+        "ORDER BY f.next_poll_at, f.id",
         (now,),
-    ) as cursor:
-        return [_feed(row) for row in await cursor.fetchall()]
+    )
 
 
 async def feed_statuses(conn: aiosqlite.Connection, guild_id: int | None = None) -> list[Feed]:
     """The feeds whose stories reach ``guild_id`` (every feed read when None), with health."""
     if guild_id is None:
         return await active_feeds(conn)
-    async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f "  # noqa: S608 - constant
-        "WHERE f.active = 1 AND f.guild_id IN (0, ?) ORDER BY f.guild_id != 0, f.id",
-        (guild_id,),
-    ) as cursor:
-        return [_feed(row) for row in await cursor.fetchall()]
+    return await _feeds_where(
+        conn, "f.active = 1 AND f.guild_id IN (0, ?) ORDER BY f.guild_id != 0, f.id", (guild_id,)
+    )
 
 
 async def seed_global_feeds(db: Database, urls: Iterable[str]) -> int:
@@ -214,12 +219,11 @@ async def remove_guild_feed(db: Database, guild_id: int, url: str) -> bool:
 
 
 async def guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> list[Feed]:
-    async with conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds AS f "  # noqa: S608 - constant
-        "WHERE f.guild_id != 0 AND f.guild_id = ? AND f.active = 1 ORDER BY f.added_at, f.id",
+    return await _feeds_where(
+        conn,
+        "f.guild_id != 0 AND f.guild_id = ? AND f.active = 1 ORDER BY f.added_at, f.id",
         (guild_id,),
-    ) as cursor:
-        return [_feed(row) for row in await cursor.fetchall()]
+    )
 
 
 async def count_guild_feeds(conn: aiosqlite.Connection, guild_id: int) -> int:

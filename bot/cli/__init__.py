@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from bot.cli.output import fail
 from bot.settings import Settings, SettingsError, load_settings
 from storage.database import DatabaseError
 
@@ -55,8 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"paddock: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
     if args.db:
         settings = settings.with_database(args.db)
     logging.basicConfig(
@@ -68,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return asyncio.run(handler(args, settings))
     except DatabaseError as exc:
-        # A corrupt, unwritable or newer database: one line saying which, not a traceback.
-        print(f"paddock: {exc}", file=sys.stderr)
-        return 2
+        # A corrupt, unwritable or newer database: one line saying which, not a traceback,
+        # for every subcommand, so handlers leave it to this one place.
+        return fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -13,16 +14,17 @@ from bot.cli.output import (
     article_json,
     byline,
     count_argument,
-    fail,
     print_json,
+    print_listing,
     short_date,
     workers_argument,
     wrap,
 )
 from bot.ingest.bulk import ImportReport, default_workers, import_paths
+from bot.news.articles import Article
 from bot.settings import Settings
 from storage.articles import StoreResult, article_stats, latest_articles, search_articles
-from storage.database import DatabaseError, connect
+from storage.database import connect
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -106,8 +108,6 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as db:
             workers = default_workers() if args.workers is None else args.workers
             report = await import_paths(db, args.paths, workers=workers, on_batch=on_batch)
-    except DatabaseError as exc:
-        return fail(str(exc))
     finally:
         progress.close()
     for name, reason in report.failures:
@@ -133,57 +133,49 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_latest(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        async with connect(settings.database) as db:
-            articles = await latest_articles(db.reader, args.count)
-    except DatabaseError as exc:
-        return fail(str(exc))
-    if args.json:
-        for article in articles:
-            print_json(article_json(article))
-        return 0
-    if not articles:
-        print("No stories yet. Add some with: paddock import PATH")
-        return 0
-    for article in articles:
-        print(f"{short_date(article.date)}  {article.title}")
-        print(f"            {byline(article)}" + (f" · {article.url}" if article.url else ""))
+    async with connect(settings.database) as db:
+        articles = await latest_articles(db.reader, args.count)
+    print_listing(
+        articles,
+        as_json=args.json,
+        to_json=article_json,
+        to_text=_latest_line,
+        empty="No stories yet. Add some with: paddock import PATH",
+    )
     return 0
+
+
+def _latest_line(article: Article) -> str:
+    where = f" · {article.url}" if article.url else ""
+    return f"{short_date(article.date)}  {article.title}\n            {byline(article)}{where}"
 
 
 async def run_story(args: argparse.Namespace, settings: Settings) -> int:
     words = " ".join(args.words)
-    try:
-        async with connect(settings.database) as db:
-            articles = await search_articles(db, words, args.count)
-    except DatabaseError as exc:
-        return fail(str(exc))
-    if args.json:
-        for article in articles:
-            print_json(article_json(article, with_body=True))
-        return 0 if articles else 1
-    if not articles:
-        print(f"No story matches '{words}'. Try fewer or different words.")
-        return 1
-    for index, article in enumerate(articles):
-        if index:
-            print()
-        print(article.title)
-        print(f"{byline(article)} · {short_date(article.date)}")
-        print()
-        print(wrap(article.summary or "(no summary)"))
-        if article.url:
-            print()
-            print(article.url)
-    return 0
+    async with connect(settings.database) as db:
+        articles = await search_articles(db, words, args.count)
+    found = print_listing(
+        articles,
+        as_json=args.json,
+        to_json=partial(article_json, with_body=True),
+        to_text=_story_text,
+        empty=f"No story matches '{words}'. Try fewer or different words.",
+        gap=True,
+    )
+    return 0 if found else 1
+
+
+def _story_text(article: Article) -> str:
+    lines = [article.title, f"{byline(article)} · {short_date(article.date)}", ""]
+    lines.append(wrap(article.summary or "(no summary)"))
+    if article.url:
+        lines += ["", article.url]
+    return "\n".join(lines)
 
 
 async def run_stats(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        async with connect(settings.database) as db:
-            stats = await article_stats(db.reader)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db:
+        stats = await article_stats(db.reader)
     if args.json:
         print_json(
             {

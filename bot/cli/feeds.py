@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.output import fail, print_json, short_date
+from bot.cli.output import fail, print_json, print_listing, short_date
 from bot.feeds.poller import FeedReport, open_poller
 from bot.feeds.reading import FeedError, add_feed
 from bot.feeds.safe_fetch import AddressPolicy, SafeFetcher
 from bot.news.urls import canonical_url
 from bot.settings import Settings
-from storage.database import DatabaseError, connect
+from storage.database import connect
 from storage.feeds import Feed, active_feeds, remove_global_feed, seed_global_feeds
 
 
@@ -60,23 +60,22 @@ def _health(feed: Feed) -> str:
 
 
 async def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        async with connect(settings.database) as db:
-            await seed_global_feeds(db, settings.feeds)
-            feeds = await active_feeds(db.reader)
-    except DatabaseError as exc:
-        return fail(str(exc))
-    if args.json:
-        for feed in feeds:
-            print_json(_feed_json(feed))
-        return 0
-    if not feeds:
-        print("No feeds. Add one with: paddock feeds add URL")
-        return 0
-    for feed in feeds:
-        scope = "all servers" if feed.is_global else f"server {feed.guild_id} only"
-        print(f"{feed.url}\n    {feed.name} · {scope} · {_health(feed)}")
+    async with connect(settings.database) as db:
+        await seed_global_feeds(db, settings.feeds)
+        feeds = await active_feeds(db.reader)
+    print_listing(
+        feeds,
+        as_json=args.json,
+        to_json=_feed_json,
+        to_text=_feed_text,
+        empty="No feeds. Add one with: paddock feeds add URL",
+    )
     return 0
+
+
+def _feed_text(feed: Feed) -> str:
+    scope = "all servers" if feed.is_global else f"server {feed.guild_id} only"
+    return f"{feed.url}\n    {feed.name} · {scope} · {_health(feed)}"
 
 
 async def run_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,8 +84,6 @@ async def run_add(args: argparse.Namespace, settings: Settings) -> int:
         async with connect(settings.database) as db, SafeFetcher(policy) as fetcher:
             await seed_global_feeds(db, settings.feeds)
             added = await add_feed(db, fetcher, args.url)
-    except DatabaseError as exc:
-        return fail(str(exc))
     except FeedError as exc:
         return fail(f"cannot add {args.url}: {exc}")
     if added.added:
@@ -98,12 +95,9 @@ async def run_add(args: argparse.Namespace, settings: Settings) -> int:
 
 async def run_remove(args: argparse.Namespace, settings: Settings) -> int:
     url = canonical_url(args.url)
-    try:
-        async with connect(settings.database) as db:
-            await seed_global_feeds(db, settings.feeds)
-            removed = await remove_global_feed(db, url)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db:
+        await seed_global_feeds(db, settings.feeds)
+        removed = await remove_global_feed(db, url)
     if not removed:
         print(f"Paddock does not read {url} for every server; see: paddock feeds list")
         return 1
@@ -126,11 +120,8 @@ def _report_json(report: FeedReport) -> dict[str, Any]:
 
 
 async def run_poll(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        async with connect(settings.database) as db, open_poller(db, settings) as poller:
-            result = await poller.poll_all()
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db, open_poller(db, settings) as poller:
+        result = await poller.poll_all()
     for report in result.reports:
         if args.json:
             print_json(_report_json(report))

@@ -7,9 +7,12 @@ import json
 import shutil
 import sys
 import textwrap
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from bot.news.articles import Article
+
+T = TypeVar("T")
 
 
 def _whole_number(value: str, low: int, high: int, choice: str) -> int:
@@ -40,6 +43,28 @@ def fail(message: str) -> int:
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def print_listing(
+    items: Sequence[T],
+    *,
+    as_json: bool,
+    to_json: Callable[[T], Any],
+    to_text: Callable[[T], str],
+    empty: str,
+    gap: bool = False,
+) -> bool:
+    """Print ``items`` as JSON lines for scripts or as text for people (a blank line between
+    them with ``gap``), or ``empty`` for people when there are none: for scripts no lines is
+    the answer. True when there was anything to print."""
+    if as_json:
+        for item in items:
+            print_json(to_json(item))
+    elif not items:
+        print(empty)
+    else:
+        print(("\n\n" if gap else "\n").join(to_text(item) for item in items))
+    return bool(items)
 
 
 def terminal_width() -> int:

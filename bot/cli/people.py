@@ -13,7 +13,7 @@ from bot.people.directory import DRIVER, Person
 from bot.people.f1db import F1dbError, read_f1db
 from bot.people.resolver import PeopleDirectory, Resolution
 from bot.settings import Settings
-from storage.database import DatabaseError, connect
+from storage.database import connect
 from storage.people import (
     ensure_builtin_people,
     load_directory,
@@ -92,11 +92,8 @@ def person_json(person: Person, directory: PeopleDirectory) -> dict[str, Any]:
 
 async def run_resolve(args: argparse.Namespace, settings: Settings) -> int:
     queries = list(args.queries) if args.queries else sys.stdin.read().splitlines()
-    try:
-        async with connect(settings.database) as db:
-            directory = await load_directory(db)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db:
+        directory = await load_directory(db)
     limit = max(1, min(args.count, 25))
     for query in queries:
         resolution = directory.resolve(query, limit=limit)
@@ -120,13 +117,10 @@ async def run_import_f1db(args: argparse.Namespace, settings: Settings) -> int:
         return fail(str(exc))
     for problem in found.problems:
         print(f"skipped {problem}", file=sys.stderr)
-    try:
-        async with connect(settings.database) as db:
-            await ensure_builtin_people(db)
-            report = await merge_into_directory(db, found.people, incoming_wins=True)
-            await store_f1db_facts(db, found.champions, found.races, found.latest_round)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db:
+        await ensure_builtin_people(db)
+        report = await merge_into_directory(db, found.people, incoming_wins=True)
+        await store_f1db_facts(db, found.champions, found.races, found.latest_round)
     if args.json:
         print_json(
             {
@@ -155,10 +149,7 @@ async def _directory(settings: Settings) -> PeopleDirectory:
 
 
 async def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        directory = await _directory(settings)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    directory = await _directory(settings)
     if args.all:
         people = sorted(directory, key=lambda p: (-(p.last_active or 0), p.name))
     else:
@@ -172,10 +163,7 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_show(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        directory = await _directory(settings)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    directory = await _directory(settings)
     query = " ".join(args.name)
     person = directory.resolve(query, limit=1).best
     if person is None:

@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.output import count_argument, fail, print_json, short_date, wrap
+from bot.cli.output import count_argument, fail, print_json, print_listing, short_date, wrap
 from bot.ingest.files import ImportFailure, read_article_file
+from bot.people.directory import Person
 from bot.people.service import people_service
 from bot.quotes import Quote, SpeakerIndex, article_year, extract_quotes
 from bot.quotes.stored import load_speaker_index, reindex_quotes
 from bot.settings import Settings
-from storage.database import DatabaseError, connect
-from storage.quotes import quotes_by_person
+from storage.database import connect
+from storage.quotes import StoredQuote, quotes_by_person
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,14 +67,11 @@ async def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
         return fail("give files or --reindex, not both")
     if not args.reindex and not args.files:
         return fail("give article files to read, or --reindex to re-extract stored stories")
-    try:
-        async with connect(settings.database) as db:
-            if args.reindex:
-                report = await reindex_quotes(db)
-            else:
-                index = await load_speaker_index(db)
-    except DatabaseError as exc:
-        return fail(str(exc))
+    async with connect(settings.database) as db:
+        if args.reindex:
+            report = await reindex_quotes(db)
+        else:
+            index = await load_speaker_index(db)
     if args.reindex:
         if args.json:
             print_json({"articles": report.articles, "quotes": report.quotes})
@@ -119,38 +117,37 @@ def _print_file(path: Path, quotes: list[Quote], index: SpeakerIndex) -> None:
 async def run_quote(args: argparse.Namespace, settings: Settings) -> int:
     name = " ".join(args.person)
     about = " ".join(args.about) if args.about else None
-    try:
-        async with connect(settings.database) as db:
-            people = await people_service(db)
-            # A person learned from the news only when no known person matches as well.
-            person = people.find(name, viewer=None) or people.directory.resolve(name, limit=1).best
-            if person is None:
-                return fail(f"nobody in the directory matches {name!r}")
-            quotes = await quotes_by_person(db.reader, person.id, about=about, limit=args.count)
-    except DatabaseError as exc:
-        return fail(str(exc))
-    if args.json:
-        for quote in quotes:
-            print_json(
-                {
-                    "text": quote.text,
-                    "speaker": {"id": person.id, "name": person.name},
-                    "article": {
-                        "id": quote.article_id,
-                        "title": quote.article_title,
-                        "url": quote.article_url,
-                    },
-                    "date": quote.said_at,
-                    "paragraph": quote.paragraph,
-                    "cue": quote.cue,
-                }
-            )
-        return 0 if quotes else 1
-    if not quotes:
-        topic = f" about '{about}'" if about else ""
-        print(f"No stored quotes by {person.name}{topic}.")
-        return 1
-    for quote in quotes:
-        print(wrap(f"“{quote.text}”"))
-        print(f"    — {person.name}, {quote.article_title} ({short_date(quote.said_at)})")
-    return 0
+    async with connect(settings.database) as db:
+        people = await people_service(db)
+        # A person learned from the news only when no known person matches as well.
+        person = people.find(name, viewer=None) or people.directory.resolve(name, limit=1).best
+        if person is None:
+            return fail(f"nobody in the directory matches {name!r}")
+        quotes = await quotes_by_person(db.reader, person.id, about=about, limit=args.count)
+    topic = f" about '{about}'" if about else ""
+    found = print_listing(
+        quotes,
+        as_json=args.json,
+        to_json=lambda quote: _stored_quote_json(person, quote),
+        to_text=lambda quote: (
+            f"{wrap(f'“{quote.text}”')}\n"
+            f"    — {person.name}, {quote.article_title} ({short_date(quote.said_at)})"
+        ),
+        empty=f"No stored quotes by {person.name}{topic}.",
+    )
+    return 0 if found else 1
+
+
+def _stored_quote_json(person: Person, quote: StoredQuote) -> dict[str, Any]:
+    return {
+        "text": quote.text,
+        "speaker": {"id": person.id, "name": person.name},
+        "article": {
+            "id": quote.article_id,
+            "title": quote.article_title,
+            "url": quote.article_url,
+        },
+        "date": quote.said_at,
+        "paragraph": quote.paragraph,
+        "cue": quote.cue,
+    }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import Enum
+from typing import Final
 
 from bot.errors import UserFacingError
 from bot.news.articles import Article
@@ -18,13 +19,16 @@ from storage.people import champion_seasons, learned_version, load_directory, lo
 from storage.quotes import StoredQuote, article_quotes, quotes_by_person
 
 __all__ = [
+    "KNOWN_ONLY",
     "MAX_QUOTES",
+    "KnownOnly",
     "NoSuchPerson",
     "PeopleService",
     "Profile",
     "QuoteSource",
     "StoredQuote",
     "StoryDetails",
+    "Viewer",
     "next_quote",
     "people_service",
     "quote_context",
@@ -62,10 +66,19 @@ class Profile:
     learned: LearnedPerson | None = None
 
 
-# Who is asking: learned people are only found for a viewer (``PeopleService.find``), a
-# server id or None for direct messages and the operator. Without one (False, the default)
-# only known people answer, as moderator filters and /latest read them.
+# Who is asking: a server id, or None for direct messages and the operator. Learned people
+# are only found for a viewer (``PeopleService.find``).
 Viewer = int | None
+
+
+class KnownOnly(Enum):
+    """No viewer at all: only known people answer, as moderator filters and /latest read
+    them, since nobody is asking whose stories may be seen."""
+
+    KNOWN_ONLY = "known people only"
+
+
+KNOWN_ONLY: Final = KnownOnly.KNOWN_ONLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +114,12 @@ class PeopleService:
         return self.directory.label(person)
 
     def autocomplete(
-        self, text: str, limit: int = 25, *, viewer: Viewer | Literal[False] = False
+        self, text: str, limit: int = 25, *, viewer: Viewer | KnownOnly = KNOWN_ONLY
     ) -> list[tuple[str, str]]:
         """Choices for what has been typed: known people, then (for a ``viewer``) the
         learned people they may see."""
         choices = self.directory.autocomplete(text[:100], limit)
-        if viewer is False or len(choices) >= limit or not text.strip():
+        if viewer is KNOWN_ONLY or len(choices) >= limit or not text.strip():
             return choices
         learned = [
             (self.learned.people[m.person.id].label, m.person.id)
@@ -114,7 +127,7 @@ class PeopleService:
         ]
         return (choices + learned)[:limit]
 
-    def find(self, query: str, *, viewer: Viewer | Literal[False] = False) -> Person | None:
+    def find(self, query: str, *, viewer: Viewer | KnownOnly = KNOWN_ONLY) -> Person | None:
         """The person a query means: an autocomplete id, or the resolver's confident best.
         With a ``viewer``, a learned person they may see when no known person matches as
         well: a learned "Herve Leclerc" never answers "leclerc"."""
@@ -124,12 +137,12 @@ class PeopleService:
         by_id = self.directory.get(text)
         if by_id is not None:
             return by_id
-        if viewer is not False:
+        if viewer is not KNOWN_ONLY:
             learned_by_id = self.learned.get(text, viewer)
             if learned_by_id is not None:
                 return learned_by_id.as_person()
         resolution = self.directory.resolve(text)
-        if viewer is not False:
+        if viewer is not KNOWN_ONLY:
             learned = self._learned_beyond(text, viewer)
             if learned is not None:
                 return learned
@@ -151,7 +164,7 @@ class PeopleService:
             return None
         return top.person
 
-    def resolve_one(self, query: str, *, viewer: Viewer | Literal[False] = False) -> Person:
+    def resolve_one(self, query: str, *, viewer: Viewer | KnownOnly = KNOWN_ONLY) -> Person:
         """The person meant, or NoSuchPerson naming who might be meant instead."""
         person = self.find(query, viewer=viewer)
         if person is None:
@@ -160,7 +173,7 @@ class PeopleService:
         return person
 
     def suggestions(
-        self, query: str, limit: int = 3, *, viewer: Viewer | Literal[False] = False
+        self, query: str, limit: int = 3, *, viewer: Viewer | KnownOnly = KNOWN_ONLY
     ) -> list[Person]:
         text = query.strip()[:100]
         if not text:
@@ -172,9 +185,9 @@ class PeopleService:
         found = (self._any(pid, viewer) for _, pid in choices)
         return [person for person in found if person is not None]
 
-    def _any(self, person_id: str, viewer: Viewer | Literal[False]) -> Person | None:
+    def _any(self, person_id: str, viewer: Viewer | KnownOnly) -> Person | None:
         known = self.directory.get(person_id)
-        if known is not None or viewer is False:
+        if known is not None or viewer is KNOWN_ONLY:
             return known
         learned = self.learned.get(person_id, viewer)
         return learned.as_person() if learned is not None else None
@@ -187,7 +200,7 @@ class PeopleService:
         return tuple(dict.fromkeys(phrases))
 
     def subject_for(self, query: str) -> Subject | None:
-        person = self.find(query)
+        person = self.find(query, viewer=KNOWN_ONLY)
         if person is None:
             return None
         return Subject("person", person.name, self.search_phrases(person), person.id)
@@ -244,7 +257,7 @@ class PeopleService:
         speakers = [q.person_id for q in quotes if q.person_id]
         named: dict[str, None] = dict.fromkeys(speakers)
         for tag in article.tags:
-            person = self.find(tag)
+            person = self.find(tag, viewer=KNOWN_ONLY)
             if person is not None:
                 named.setdefault(person.id)
         names = [name for pid in named if (name := self._speaker_name(pid)) is not None]

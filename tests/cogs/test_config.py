@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.app import PaddockBot
 from bot.delivery.servers import GuildConfig
-from emulator import Channel, Member, Permission
+from emulator import Channel, Member, Permission, Role
 from storage.guilds import get_guild_config
 from tests.cogs.conftest import audit_replies, make_bot
-from tests.discord_harness import DiscordHarness
+from tests.discord_harness import DiscordHarness, World
 
 MANAGE_SERVER_REFUSAL = (
     "Only members with the **Manage Server** permission can change Paddock's settings."
@@ -54,20 +58,59 @@ async def test_show_starts_with_nothing_set(paddock: DiscordHarness) -> None:
     assert "/paddock channel set" in reply["embeds"][0]["footer"]["text"]
 
 
-async def test_channel_set_is_confirmed_privately_and_shown(paddock: DiscordHarness) -> None:
-    news = paddock.world.news
+@dataclass(frozen=True)
+class Setting:
+    """A setting a moderator sets to a channel or role, sees in /paddock show and clears."""
 
-    reply = await run(paddock, "paddock channel set", {"channel": news})
+    command: str
+    shown_as: str
+    choose: Callable[[World], Channel | Role]
+    mention: str
+    stored: Callable[[GuildConfig], int | None]
+    confirmed: str
+    cleared: str
 
-    assert reply["content"] == f"News will be posted in <#{news.id}>."
-    assert (await config_of(paddock)).news_channel_id == news.id
-    assert fields(await run(paddock, "paddock show"))["News channel"] == f"<#{news.id}>"
+
+SETTINGS = [
+    Setting(
+        command="channel",
+        shown_as="News channel",
+        choose=lambda world: world.news,
+        mention="<#{}>",
+        stored=lambda config: config.news_channel_id,
+        confirmed="News will be posted in {}.",
+        cleared="News will no longer be posted in this server.",
+    ),
+    Setting(
+        command="role",
+        shown_as="Role ping",
+        choose=lambda world: world.fans_role,
+        mention="<@&{}>",
+        stored=lambda config: config.ping_role_id,
+        confirmed="New stories will ping {}.",
+        cleared="New stories will not ping anyone.",
+    ),
+]
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.command)
+async def test_a_setting_is_confirmed_privately_shown_and_cleared(
+    paddock: DiscordHarness, setting: Setting
+) -> None:
+    chosen = setting.choose(paddock.world)
+    mention = setting.mention.format(chosen.id)
+
+    reply = await run(paddock, f"paddock {setting.command} set", {setting.command: chosen})
+
+    assert reply["content"] == setting.confirmed.format(mention)
+    assert setting.stored(await config_of(paddock)) == chosen.id
+    assert fields(await run(paddock, "paddock show"))[setting.shown_as] == mention
     # Confirmations are private: nothing was posted in the channel for everyone.
     assert paddock.emulator.messages_in(paddock.world.general) == []
 
-    cleared = await run(paddock, "paddock channel clear")
-    assert cleared["content"] == "News will no longer be posted in this server."
-    assert (await config_of(paddock)).news_channel_id is None
+    cleared = await run(paddock, f"paddock {setting.command} clear")
+    assert cleared["content"] == setting.cleared
+    assert setting.stored(await config_of(paddock)) is None
 
 
 async def test_channel_the_bot_cannot_post_in_is_refused(news_db: Path) -> None:
@@ -161,20 +204,6 @@ async def test_at_most_25_filters_of_a_kind(paddock: DiscordHarness) -> None:
     # The limit is per kind: a team can still be added.
     team = await run(paddock, "paddock filter add", {"kind": "team", "value": "haas"})
     assert team["content"] == "Added the team filter **Haas**."
-
-
-async def test_role_ping_set_and_clear(paddock: DiscordHarness) -> None:
-    fans = paddock.world.fans_role
-
-    reply = await run(paddock, "paddock role set", {"role": fans})
-
-    assert reply["content"] == f"New stories will ping <@&{fans.id}>."
-    assert (await config_of(paddock)).ping_role_id == fans.id
-    assert fields(await run(paddock, "paddock show"))["Role ping"] == f"<@&{fans.id}>"
-
-    cleared = await run(paddock, "paddock role clear")
-    assert cleared["content"] == "New stories will not ping anyone."
-    assert (await config_of(paddock)).ping_role_id is None
 
 
 async def test_role_ping_refuses_everyone_and_warns_about_unmentionable_roles(

@@ -13,36 +13,7 @@ from bot.news.articles import ParsedArticle
 from storage.database import connect
 from tests.cogs.conftest import audit_replies, make_bot
 from tests.discord_harness import DiscordHarness
-
-HONDA = ParsedArticle(
-    title="Watanabe: Honda wants the title",
-    body=(
-        "Ahead of the pre-season test, HRC president Koji Watanabe spoke about the "
-        "partnership with Aston Martin.\n\n"
-        "“We want to fight for the championship from the very first race,” Watanabe said."
-    ),
-    url="https://example.com/honda-title",
-    published_at="2025-02-20T09:00:00+00:00",
-)
-HERVE = ParsedArticle(
-    title="Leclerc's father believed",
-    body=(
-        "Charles Leclerc won in Monaco on Sunday.\n\n"
-        "“Charles will race in Formula 1 one day, I have no doubt about it,” Herve Leclerc "
-        "told a local paper in 2010."
-    ),
-    url="https://example.com/herve",
-    published_at="2025-05-25T09:00:00+00:00",
-)
-LAMBIASE = ParsedArticle(
-    title="Lambiase on Verstappen",
-    body=(
-        "Red Bull race engineer Gianpiero Lambiase spoke after the race.\n\n"
-        "“Max drove an incredible race from start to finish,” Lambiase said."
-    ),
-    url="https://example.com/lambiase",
-    published_at="2025-03-16T09:00:00+00:00",
-)
+from tests.learned_stories import HERVE, HONDA, LAMBIASE
 
 
 def fields_of(embed: dict[str, Any]) -> dict[str, str]:

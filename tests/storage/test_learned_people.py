@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 
 from bot.ingest.store import ingest_article
-from bot.news.articles import ParsedArticle
 from bot.quotes.stored import load_speaker_index, reindex_quotes
 from storage.database import Database
 from storage.people import (
@@ -16,38 +15,10 @@ from storage.people import (
     load_people,
 )
 from storage.quotes import article_quotes, quotes_by_person
+from tests.learned_stories import HONDA, HONDA_AGAIN, LAMBIASE
 
 SERVER = 4242
 RIVAL = 5353
-
-HONDA = ParsedArticle(
-    title="Watanabe: Honda wants the title",
-    body=(
-        "Ahead of the pre-season test, HRC president Koji Watanabe spoke about the "
-        "partnership with Aston Martin.\n\n"
-        "“We want to fight for the championship from the very first race,” Watanabe said."
-    ),
-    url="https://example.com/honda-title",
-    published_at="2025-02-20T09:00:00+00:00",
-)
-HONDA_AGAIN = ParsedArticle(
-    title="Honda upbeat after the test",
-    body=(
-        "Koji Watanabe was pleased with the reliability of the new power unit.\n\n"
-        "“The engine ran every lap we planned and nothing broke,” Koji Watanabe said."
-    ),
-    url="https://example.com/honda-test",
-    published_at="2025-02-28T09:00:00+00:00",
-)
-LAMBIASE = ParsedArticle(
-    title="Lambiase on Verstappen",
-    body=(
-        "Red Bull race engineer Gianpiero Lambiase spoke after the race.\n\n"
-        "“Max drove an incredible race from start to finish,” Lambiase said."
-    ),
-    url="https://example.com/lambiase",
-    published_at="2025-03-16T09:00:00+00:00",
-)
 
 
 async def learned(db: Database) -> dict[str, tuple[str, str, int, str]]:

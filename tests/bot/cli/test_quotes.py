@@ -17,6 +17,18 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def engineer_story(tmp_path: Path) -> Path:
+    """A story quoting a race engineer the people directory does not know."""
+    article = tmp_path / "engineer.txt"
+    article.write_text(
+        "Verstappen's engineer on the title\n\n"
+        "“He has never been calmer in the car than this year,” race engineer "
+        "Gianpiero Lambiase said.\n",
+        encoding="utf-8",
+    )
+    return article
+
+
 def test_quotes_json_prints_one_line_per_file_and_reports_bad_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -87,13 +99,7 @@ def test_import_then_quote_by_person_and_reindex(
 def test_a_speaker_the_directory_does_not_know_keeps_the_json_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    article = tmp_path / "engineer.txt"
-    article.write_text(
-        "Verstappen's engineer on the title\n\n"
-        "“He has never been calmer in the car than this year,” race engineer "
-        "Gianpiero Lambiase said.\n",
-        encoding="utf-8",
-    )
+    article = engineer_story(tmp_path)
     code, out, _ = run(capsys, "--db", str(tmp_path / "cli.db"), "quotes", "--json", str(article))
     assert code == 0
     [quote] = json.loads(out)["quotes"]
@@ -103,13 +109,7 @@ def test_a_speaker_the_directory_does_not_know_keeps_the_json_contract(
 def test_a_stored_speaker_the_directory_does_not_know_is_quoted_by_the_same_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    article = tmp_path / "engineer.txt"
-    article.write_text(
-        "Verstappen's engineer on the title\n\n"
-        "“He has never been calmer in the car than this year,” race engineer "
-        "Gianpiero Lambiase said.\n",
-        encoding="utf-8",
-    )
+    article = engineer_story(tmp_path)
     db = str(tmp_path / "cli.db")
     code, out, _ = run(capsys, "--db", db, "quotes", "--json", str(article))
     [read] = json.loads(out)["quotes"]

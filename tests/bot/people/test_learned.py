@@ -8,7 +8,7 @@ import pytest
 from bot.people.directory import Person, Stint, builtin_directory_text, parse_builtin_directory
 from bot.people.learned import Description, LearnedPeople, LearnedPerson, describe
 from bot.people.resolver import PeopleDirectory
-from bot.people.service import NoSuchPerson, PeopleService
+from bot.people.service import KNOWN_ONLY, NoSuchPerson, PeopleService
 
 SERVER = 4242
 RIVAL = 5353
@@ -117,7 +117,12 @@ def test_learned_people_answer_only_what_no_known_person_answers_as_well(
 def test_learned_people_are_found_only_for_a_viewer(service: PeopleService) -> None:
     # Moderator filters and /latest about: the directory's people alone.
     assert service.find("watanabe") is None
+    assert service.find("watanabe", viewer=KNOWN_ONLY) is None
     assert all(pid.startswith("news:") is False for _, pid in service.autocomplete("watan"))
+    # Direct messages and the operator are a viewer too: they see everyone's learned people.
+    found = service.find("watanabe", viewer=None)
+    assert found is not None and found.id == "news:koji-watanabe"
+    assert "news:koji-watanabe" in {pid for _, pid in service.autocomplete("watan", viewer=None)}
 
 
 def test_a_servers_learned_person_is_invisible_elsewhere(service: PeopleService) -> None:
