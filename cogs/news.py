@@ -19,6 +19,7 @@ from bot.news.stories import (
     team_subject,
     words_subject,
 )
+from bot.people.service import KNOWN_ONLY
 from bot.people.teams import suggest_teams
 from cogs._render import (
     FIELD_LIMIT,
@@ -29,6 +30,7 @@ from cogs._render import (
     list_embed,
     notice_embed,
     page_embed,
+    person_choices,
     quoted,
     safe,
 )
@@ -125,10 +127,8 @@ class News(commands.Cog):
     async def latest_about_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        people = [
-            app_commands.Choice(name=label[:100], value=person_id)
-            for label, person_id in self.bot.people.autocomplete(current, limit=20)
-        ]
+        # /latest about reads the stories that name a known person, so only those are offered.
+        people = person_choices(self.bot.people.autocomplete(current, limit=20, viewer=KNOWN_ONLY))
         teams = [
             app_commands.Choice(name=team.name, value=team.name)
             for team in suggest_teams(current, limit=25 - len(people))
