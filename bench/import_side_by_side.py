@@ -37,6 +37,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import import_probe
 from bench.corpus import CorpusWriter, batches, cast_from
 from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
 from bot.news.mentions import mention_finder
@@ -64,6 +65,8 @@ async def _writer(database: Path, f1db: Path) -> CorpusWriter:
 def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) -> Path:
     """Stories ``first`` .. ``first + count - 1`` as JSON Lines files in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("stories-*.jsonl"):  # a sample of another size
+        stale.unlink()
     for start in range(first, first + count, FILE_STORIES):
         size = min(FILE_STORIES, first + count - start)
         with (folder / f"stories-{start:07d}.jsonl").open("w", encoding="utf-8") as out:
@@ -81,17 +84,8 @@ def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) ->
     return folder
 
 
-# Printed on stderr as the command exits: CPU seconds of the importing process (all its
-# threads, the database's included) and of its worker processes, which it has joined.
-_CPU_MARK = "import-cpu"
-_CPU_AT_EXIT = (
-    "import atexit, resource, sys\n"
-    "def cpu(who):\n"
-    "    used = resource.getrusage(who)\n"
-    "    return used.ru_utime + used.ru_stime\n"
-    "atexit.register(lambda: print("
-    f"'{_CPU_MARK}', cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN), file=sys.stderr))\n"
-)
+# Run before the command in the measured build: at exit it says what the import spent.
+PROBE = Path(__file__).with_name("import_probe.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +94,38 @@ class Run:
     peak_kib: int
     own_cpu: float  # the importing process, seconds
     workers_cpu: float
+    # Per statement on the database thread: (times run, CPU seconds), when asked for.
+    statements: dict[str, tuple[int, float]]
 
 
 def _paddock(database: Path, *words: str) -> list[str]:
     """``paddock --db database words...``, run with a tree on ``PYTHONPATH``."""
-    main = _CPU_AT_EXIT + "from bot.cli import main; sys.exit(main())"
+    main = (
+        f"exec(open({str(PROBE)!r}).read())\nimport sys\nfrom bot.cli import main\nsys.exit(main())"
+    )
     return [sys.executable, "-c", main, "--db", str(database), *words]
 
 
-def run_import(tree: Path, database: Path, archive: Path) -> Run:
-    """Seconds, peak resident KiB and CPU of ``paddock import`` from ``tree``."""
+def run_import(tree: Path, database: Path, archive: Path, *, statements: bool = False) -> Run:
+    """Seconds, peak resident KiB and CPU of ``paddock import`` from ``tree``; with
+    ``statements``, the database thread's CPU by statement too (``bench.import_probe``)."""
     command = [sys.executable, "-c", _PEAK_OF, *_paddock(database, "import", str(archive))]
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    if statements:
+        env[import_probe.STATEMENTS] = "1"
     began = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - began
     peak, code = done.stdout.strip().splitlines()[-1].split()
     if code != "0":
         raise RuntimeError(f"the import from {tree} failed: {done.stderr[-2000:]}")
-    [cpu] = [line.split() for line in done.stderr.splitlines() if line.startswith(_CPU_MARK)]
-    return Run(seconds, int(peak), float(cpu[1]), float(cpu[2]))
+    [spent] = [
+        json.loads(line.removeprefix(import_probe.MARK))
+        for line in done.stderr.splitlines()
+        if line.startswith(import_probe.MARK)
+    ]
+    by_statement = {sql: (int(n), float(cpu)) for sql, (n, cpu) in spent["statements"].items()}
+    return Run(seconds, int(peak), spent["own"], spent["workers"], by_statement)
 
 
 async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> None:
@@ -160,6 +166,7 @@ def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:
     rates: dict[str, list[float]] = {name: [] for name in trees}
     own: dict[str, list[float]] = {name: [] for name in trees}
     workers: dict[str, list[float]] = {name: [] for name in trees}
+    by_statement: dict[str, dict[str, list[float]]] = {}
     names = list(trees)
     for round_number in range(args.rounds):
         for name in names if round_number % 2 == 0 else names[::-1]:
@@ -167,7 +174,9 @@ def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{trial}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(archives[name], trial)
-            run = run_import(trees[name], trial, sample)
+            run = run_import(trees[name], trial, sample, statements=args.statements)
+            for sql, (_, cpu) in run.statements.items():
+                by_statement.setdefault(sql, {}).setdefault(name, []).append(cpu)
             rates[name].append(args.sample / run.seconds)
             own[name].append(run.own_cpu / args.sample * 1000)
             workers[name].append(run.workers_cpu / args.sample * 1000)
@@ -182,6 +191,26 @@ def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:
     _table(own, "{:.2f}")
     print("\nCPU a story of the worker processes (ms)")
     _table(workers, "{:.2f}")
+    if by_statement:
+        _statement_table(by_statement, names, args.rounds, args.sample)
+
+
+def _statement_table(
+    by_statement: dict[str, dict[str, list[float]]], names: list[str], rounds: int, stories: int
+) -> None:
+    """The database thread's CPU a story by statement, median of the rounds (a statement a
+    round did not run counts as none), the costliest first."""
+    print("\nCPU a story on the database thread, by statement (ms)")
+    print("  ".join(f"{name:>7}" for name in names) + "  statement")
+
+    def median(sql: str, name: str) -> float:
+        found = by_statement[sql].get(name, [])
+        return statistics.median(found + [0.0] * (rounds - len(found))) / stories * 1000
+
+    for sql in sorted(by_statement, key=lambda sql: -max(median(sql, n) for n in names))[:14]:
+        print("  ".join(f"{median(sql, name):7.3f}" for name in names) + f"  {sql}")
+    totals = [sum(median(sql, name) for sql in by_statement) for name in names]
+    print("  ".join(f"{total:7.3f}" for total in totals) + "  (sum of the medians)")
 
 
 def _table(figures: dict[str, list[float]], form: str) -> None:
@@ -224,6 +253,9 @@ def main() -> None:
     timed.add_argument("--rounds", type=int, default=5)
     timed.add_argument("--archive", type=int, default=98_000)
     timed.add_argument("--archive-db", type=Path, help="an archive of --archive stories")
+    timed.add_argument(
+        "--statements", action="store_true", help="the database thread's CPU by statement too"
+    )
     timed.add_argument("--sample", type=int, default=4_000)
     held = commands.add_parser("memory")
     held.add_argument(
