@@ -100,9 +100,8 @@ class Run:
 
 def _paddock(database: Path, *words: str) -> list[str]:
     """``paddock --db database words...``, run with a tree on ``PYTHONPATH``."""
-    main = (
-        f"exec(open({str(PROBE)!r}).read())\nimport sys\nfrom bot.cli import main\nsys.exit(main())"
-    )
+    probe = f"import pathlib, sys\nexec(pathlib.Path({str(PROBE)!r}).read_text())\n"
+    main = probe + "from bot.cli import main\nsys.exit(main())"
     return [sys.executable, "-c", main, "--db", str(database), *words]
 
 
