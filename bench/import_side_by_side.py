@@ -10,9 +10,13 @@ stories (``bench.corpus``) written as JSON Lines, 1,000 a file: builds before th
 streaming import refused JSON Lines files over 10 MB.
 
 - ``speed``: imports ``--sample`` stories into a fresh copy of an archive of ``--archive``
-  stories, the two builds alternating, the order swapped every round so a busy spell on a
+  stories (built by this tree, or ``--archive-db``: one built before, at a schema every
+  build can open; each build gets a copy brought to its own schema once, untimed, as an
+  upgrade would), the two builds alternating, the order swapped every round so a busy spell on a
   shared machine falls on both alike; stories a second over the whole command, start-up
-  included, so lower than ``python -m bench``'s figure, which times the import alone.
+  included, so lower than ``python -m bench``'s figure, which times the import alone; and
+  the CPU each story took in the importing process (with its database thread) and in the
+  worker processes, which a busy machine moves far less than it moves the rates.
 - ``memory``: imports ``--sizes`` stories into an empty database and reports the command's
   peak resident memory (its largest process: the importing one, not the workers).
 """
@@ -24,12 +28,16 @@ import asyncio
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench import import_probe
 from bench.corpus import CorpusWriter, batches, cast_from
 from bench.scale import BULK_BATCH, BULK_LOAD_CACHE_MIB, bulk_load, load_people_into, page_cache
 from bot.news.mentions import mention_finder
@@ -57,6 +65,8 @@ async def _writer(database: Path, f1db: Path) -> CorpusWriter:
 def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) -> Path:
     """Stories ``first`` .. ``first + count - 1`` as JSON Lines files in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("stories-*.jsonl"):  # a sample of another size
+        stale.unlink()
     for start in range(first, first + count, FILE_STORIES):
         size = min(FILE_STORIES, first + count - start)
         with (folder / f"stories-{start:07d}.jsonl").open("w", encoding="utf-8") as out:
@@ -74,19 +84,47 @@ def write_archive(writer: CorpusWriter, folder: Path, first: int, count: int) ->
     return folder
 
 
-def run_import(tree: Path, database: Path, archive: Path) -> tuple[float, int]:
-    """Seconds and peak resident KiB of ``paddock import`` from ``tree``."""
-    command = [sys.executable, "-c", _PEAK_OF, sys.executable, "-c"]
-    command += ["import sys; from bot.cli import main; sys.exit(main())"]
-    command += ["--db", str(database), "import", str(archive)]
+# Run before the command in the measured build: at exit it says what the import spent.
+PROBE = Path(__file__).with_name("import_probe.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    peak_kib: int
+    own_cpu: float  # the importing process, seconds
+    workers_cpu: float
+    # Per statement on the database thread: (times run, CPU seconds), when asked for.
+    statements: dict[str, tuple[int, float]]
+
+
+def _paddock(database: Path, *words: str) -> list[str]:
+    """``paddock --db database words...``, run with a tree on ``PYTHONPATH``."""
+    probe = f"import pathlib, sys\nexec(pathlib.Path({str(PROBE)!r}).read_text())\n"
+    main = probe + "from bot.cli import main\nsys.exit(main())"
+    return [sys.executable, "-c", main, "--db", str(database), *words]
+
+
+def run_import(tree: Path, database: Path, archive: Path, *, statements: bool = False) -> Run:
+    """Seconds, peak resident KiB and CPU of ``paddock import`` from ``tree``; with
+    ``statements``, the database thread's CPU by statement too (``bench.import_probe``)."""
+    command = [sys.executable, "-c", _PEAK_OF, *_paddock(database, "import", str(archive))]
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    if statements:
+        env[import_probe.STATEMENTS] = "1"
     began = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - began
     peak, code = done.stdout.strip().splitlines()[-1].split()
     if code != "0":
         raise RuntimeError(f"the import from {tree} failed: {done.stderr[-2000:]}")
-    return seconds, int(peak)
+    [spent] = [
+        json.loads(line.removeprefix(import_probe.MARK))
+        for line in done.stderr.splitlines()
+        if line.startswith(import_probe.MARK)
+    ]
+    by_statement = {sql: (int(n), float(cpu)) for sql, (n, cpu) in spent["statements"].items()}
+    return Run(seconds, int(peak), spent["own"], spent["workers"], by_statement)
 
 
 async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> None:
@@ -97,30 +135,89 @@ async def build_archive(database: Path, writer: CorpusWriter, stories: int) -> N
                 await bulk_load(db, batch, finder)
 
 
+def schema_copy(tree: Path, archive_db: Path, copy: Path) -> Path:
+    """A copy of ``archive_db`` that ``tree`` has opened once, migrating it to its schema,
+    then compacted: a migration that rebuilds a table leaves its old pages free (a third of
+    the file at 98,000 stories), and an archive built at that schema has none."""
+    if not copy.exists():
+        made = copy.with_suffix(".making")
+        shutil.copyfile(archive_db, made)
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        command = _paddock(made, "stats")
+        subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
+        with closing(sqlite3.connect(made)) as conn:
+            conn.execute("VACUUM")
+        made.rename(copy)
+    return copy
+
+
 def speed(args: argparse.Namespace, trees: dict[str, Path]) -> None:
-    archive_db = args.work / f"archive-{args.archive}.db"
+    archive_db = args.archive_db or args.work / f"archive-{args.archive}.db"
     writer = asyncio.run(_writer(args.work / "people.db", args.f1db))
     if not archive_db.exists():
         asyncio.run(_writer(archive_db, args.f1db))
         asyncio.run(build_archive(archive_db, writer, args.archive))
+    archives = {
+        name: schema_copy(tree, archive_db, args.work / f"{archive_db.stem}-{name}.db")
+        for name, tree in trees.items()
+    }
     sample = write_archive(writer, args.work / "sample", args.archive, args.sample)
     rates: dict[str, list[float]] = {name: [] for name in trees}
+    own: dict[str, list[float]] = {name: [] for name in trees}
+    workers: dict[str, list[float]] = {name: [] for name in trees}
+    by_statement: dict[str, dict[str, list[float]]] = {}
     names = list(trees)
     for round_number in range(args.rounds):
         for name in names if round_number % 2 == 0 else names[::-1]:
             trial = args.work / "trial.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{trial}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(archive_db, trial)
-            seconds, _ = run_import(trees[name], trial, sample)
-            rates[name].append(args.sample / seconds)
-            print(f"round {round_number + 1} {name}: {rates[name][-1]:.0f} stories/s", flush=True)
-    first = statistics.median(rates[names[0]])
+            shutil.copyfile(archives[name], trial)
+            run = run_import(trees[name], trial, sample, statements=args.statements)
+            for sql, (_, cpu) in run.statements.items():
+                by_statement.setdefault(sql, {}).setdefault(name, []).append(cpu)
+            rates[name].append(args.sample / run.seconds)
+            own[name].append(run.own_cpu / args.sample * 1000)
+            workers[name].append(run.workers_cpu / args.sample * 1000)
+            print(
+                f"round {round_number + 1} {name}: {rates[name][-1]:.0f} stories/s, CPU a story "
+                f"{own[name][-1]:.2f} ms importing, {workers[name][-1]:.2f} ms workers",
+                flush=True,
+            )
     print(f"\n{args.sample:,} stories into {args.archive:,}, whole command (stories/s)")
-    for name in names:
-        median = statistics.median(rates[name])
-        listed = ", ".join(f"{rate:.0f}" for rate in rates[name])
-        print(f"{name:<7} median {median:6.0f}  ×{median / first:.2f}  ({listed})")
+    _table(rates, "{:.0f}")
+    print("\nCPU a story of the importing process, every thread (ms)")
+    _table(own, "{:.2f}")
+    print("\nCPU a story of the worker processes (ms)")
+    _table(workers, "{:.2f}")
+    if by_statement:
+        _statement_table(by_statement, names, args.rounds, args.sample)
+
+
+def _statement_table(
+    by_statement: dict[str, dict[str, list[float]]], names: list[str], rounds: int, stories: int
+) -> None:
+    """The database thread's CPU a story by statement, median of the rounds (a statement a
+    round did not run counts as none), the costliest first."""
+    print("\nCPU a story on the database thread, by statement (ms)")
+    print("  ".join(f"{name:>7}" for name in names) + "  statement")
+
+    def median(sql: str, name: str) -> float:
+        found = by_statement[sql].get(name, [])
+        return statistics.median(found + [0.0] * (rounds - len(found))) / stories * 1000
+
+    for sql in sorted(by_statement, key=lambda sql: -max(median(sql, n) for n in names))[:14]:
+        print("  ".join(f"{median(sql, name):7.3f}" for name in names) + f"  {sql}")
+    totals = [sum(median(sql, name) for sql in by_statement) for name in names]
+    print("  ".join(f"{total:7.3f}" for total in totals) + "  (sum of the medians)")
+
+
+def _table(figures: dict[str, list[float]], form: str) -> None:
+    first = statistics.median(next(iter(figures.values())))
+    for name, found in figures.items():
+        median = statistics.median(found)
+        listed = ", ".join(form.format(figure) for figure in found)
+        print(f"{name:<7} median {form.format(median):>6}  ×{median / first:.2f}  ({listed})")
 
 
 def memory(args: argparse.Namespace, trees: dict[str, Path]) -> None:
@@ -132,9 +229,11 @@ def memory(args: argparse.Namespace, trees: dict[str, Path]) -> None:
             database = args.work / f"memory-{name}-{size}.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{database}{suffix}").unlink(missing_ok=True)
-            seconds, peak = run_import(tree, database, archive)
-            peaks[name, size] = peak / 1024
-            print(f"{name} {size:,} stories: peak {peak / 1024:.0f} MB in {seconds:.0f} s")
+            run = run_import(tree, database, archive)
+            peaks[name, size] = run.peak_kib / 1024
+            print(
+                f"{name} {size:,} stories: peak {run.peak_kib / 1024:.0f} MB in {run.seconds:.0f} s"
+            )
     print(f"\nPeak resident memory of paddock import (MB); sizes {args.sizes}")
     for name in trees:
         row = [peaks[name, size] for size in args.sizes]
@@ -152,6 +251,10 @@ def main() -> None:
     timed = commands.add_parser("speed")
     timed.add_argument("--rounds", type=int, default=5)
     timed.add_argument("--archive", type=int, default=98_000)
+    timed.add_argument("--archive-db", type=Path, help="an archive of --archive stories")
+    timed.add_argument(
+        "--statements", action="store_true", help="the database thread's CPU by statement too"
+    )
     timed.add_argument("--sample", type=int, default=4_000)
     held = commands.add_parser("memory")
     held.add_argument(
