@@ -72,7 +72,8 @@ class ArticleReading:
         self.topic: str | None = None
         # Where the article names people, in order, to read the role words before each name
         # ("race director Michael Masi") when a descriptor first needs them.
-        self._roles_to_learn: list[tuple[str, int, str]] = []
+        # (absolute position, paragraph frame, position in it, person id)
+        self._roles_to_learn: list[tuple[int, str, int, str]] = []
         self._names_cache: dict[str, set[str]] = {}
         self._era: frozenset[int] | None = None
         # Relatives the article has named: (person id, "father") -> the relative's id.
@@ -96,18 +97,26 @@ class ArticleReading:
                     para.frame = blank_spans(line, para.spans)
                 self.paragraphs.append(para)
             offset += len(line) + 1
+        # Each paragraph is read with what the article has taught so far, noting what each
+        # single word it met meant then.
+        meant: dict[int, dict[str, str | None]] = {}
+        for para in self.paragraphs:
+            if not para.clutter:
+                meant[para.index] = {}
+                para.named = self._named(para, meant[para.index])
         # Headlines and standfirsts use short forms ("Lambiase on Verstappen: ...") that the
-        # body explains later ("race engineer Gianpiero Lambiase"): the article's lessons
-        # are learned from all of it before any paragraph is read for who speaks.
-        for para in self.paragraphs:
-            if not para.clutter:
-                self._named(para)
-        self.mentions.clear()
-        self._roles_to_learn.clear()
+        # body explains later ("race engineer Gianpiero Lambiase"): a paragraph whose words
+        # the rest of the article has since taught another meaning is read again.
         self.local.settle()
-        for para in self.paragraphs:
-            if not para.clutter:
-                para.named = self._named(para)
+        taught = self.local.meaning
+        again = [
+            para
+            for para in self.paragraphs
+            if not para.clutter
+            and any(taught(key) != person for key, person in meant[para.index].items())
+        ]
+        if again:
+            self._read_again(again)
         for para in self.paragraphs[:3]:
             people = [a for a in para.named if a.kind == "person" and len(a.ids) == 1]
             if people and not para.clutter:
@@ -116,17 +125,33 @@ class ArticleReading:
         self.body = [p for p in self.paragraphs if not p.clutter]
         self.place = {para.index: position for position, para in enumerate(self.body)}
 
-    def _named(self, para: Paragraph) -> list[Agent]:
+    def _read_again(self, paragraphs: list[Paragraph]) -> None:
+        """Read ``paragraphs`` again with everything the article taught, keeping the
+        article's mentions and role sightings in the order they stand."""
+        spans = [(p.offset, p.offset + len(p.text)) for p in paragraphs]
+
+        def elsewhere(position: int) -> bool:
+            return not any(start <= position < end for start, end in spans)
+
+        self.mentions = [m for m in self.mentions if elsewhere(m[0])]
+        self._roles_to_learn = [r for r in self._roles_to_learn if elsewhere(r[0])]
+        for para in paragraphs:
+            para.named = self._named(para)
+        self.mentions.sort(key=lambda mention: mention[0])
+        self._roles_to_learn.sort(key=lambda sighting: sighting[0])
+
+    def _named(self, para: Paragraph, meant: dict[str, str | None] | None = None) -> list[Agent]:
         """People and teams the paragraph names, read in order for every paragraph: each full
-        name teaches the article's short forms of it, and mentions feed descriptors."""
+        name teaches the article's short forms of it, and mentions feed descriptors.
+        ``meant`` collects what each single word meant as read."""
         frame = para.frame
         agents: list[Agent] = []
-        for start, end, kind, ids, possessive in self.index.scan(frame, 0, self.local):
+        for start, end, kind, ids, possessive in self.index.scan(frame, 0, self.local, meant):
             if kind == "person":
                 agents.append(Agent(start, end, "person", frame, ids, (), possessive))
                 if len(ids) == 1:
                     self.mentions.append((para.offset + start, ids[0]))
-                    self._roles_to_learn.append((frame, start, ids[0]))
+                    self._roles_to_learn.append((para.offset + start, frame, start, ids[0]))
             elif kind == "team":
                 agents.append(Agent(start, end, "team", frame, (), (), possessive))
         return self._relatives(para, agents)
@@ -293,7 +318,7 @@ class ArticleReading:
     def roles(self) -> dict[str, str]:
         """Role words the article has tied to people ("race director" -> Masi), learnt on
         first need: most articles never resolve a descriptor."""
-        for frame, position, person_id in self._roles_to_learn:
+        for _, frame, position, person_id in self._roles_to_learn:
             found = LETTER_WORDS.findall(frame, max(0, position - 40), position)
             if not found:
                 continue

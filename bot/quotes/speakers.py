@@ -192,8 +192,16 @@ class SpeakerIndex:
         person = self.people.get(person_id)
         return person.gender if person is not None else None
 
-    def scan(self, text: str, offset: int, local: LocalNames) -> list[Mention]:
-        """Names of people and teams in ``text`` (positions shifted by ``offset``)."""
+    def scan(
+        self,
+        text: str,
+        offset: int,
+        local: LocalNames,
+        meant: dict[str, str | None] | None = None,
+    ) -> list[Mention]:
+        """Names of people and teams in ``text`` (positions shifted by ``offset``);
+        ``meant`` collects what the article had taught each single word to mean, if
+        anything, when it was read."""
         found: list[Mention] = []
         runs = self._runs.get(local.era)
         if runs is None:
@@ -213,6 +221,8 @@ class SpeakerIndex:
             for start, end, single, key, found_as, possessive, lesson in plans:
                 if single:
                     person = taught_first.get(key) or taught_last.get(key)
+                    if meant is not None:
+                        meant.setdefault(key, person)
                     if person:
                         found_as = ("person", (person,))
                 if found_as is None:
@@ -544,6 +554,10 @@ class LocalNames:
             taught = self._owners_last if owner else self.last
             taught.setdefault(last, person_id)
             taught.setdefault(said[1], person_id)
+
+    def meaning(self, key: str) -> str | None:
+        """Who a single folded word stands for in this article, as far as it has taught."""
+        return self.first.get(key) or self.last.get(key)
 
     def settle(self) -> None:
         """After the whole article is read: a surname only a possessive taught goes to its
