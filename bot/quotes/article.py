@@ -332,12 +332,10 @@ class _Article:
                     who = self._resolve(para, agent, quote)
                     return who, frame[begin : agent.end].strip()
                 continue
-            agent = self._subject_of(para, begin, verb.start(), strict=True)
-            if agent is None:
-                # '"...," Dan Towriss, the chief executive of TWG Motorsports, said'.
-                agent = self._first_subject(para, begin, verb.start())
-                if agent is not None and not _PAST_ASIDE.fullmatch(frame, agent.end, verb.start()):
-                    agent = None
+            # '"...," Dan Towriss, the chief executive of TWG Motorsports, said'.
+            agent = self._subject_of(
+                para, begin, verb.start(), strict=True
+            ) or self._subject_past_aside(para, begin, verb.start())
             if quote.endswith(".") and not SHORT_TAIL.fullmatch(frame, verb.end(), stop):
                 # After a full stop inside the marks, "Vowles said the result was deserved"
                 # starts a sentence of its own; only "Vowles said (on Sunday)." is a cue.
@@ -462,13 +460,13 @@ class _Article:
         self, para: Paragraph, start: int, verb: int, strict: bool = False
     ) -> Agent | None:
         frame = para.frame
+        if _TOLD_TO.match(frame, verb):
+            # "with Croft told to ‘go back and listen’": the one told, not the speaker.
+            return None
         for agent in reversed(self.reading.agents_of(para, start, verb)):
             if agent.end > verb or agent.start < start:
                 continue
             gap = frame[agent.end : verb]
-            if _TOLD_TO.match(frame, verb):
-                # "with Croft told to ‘go back and listen’": the one told, not the speaker.
-                return None
             if "," in gap and _PARTICIPLE.match(frame, verb):
                 # "Leclerc paid tribute to his father Herve, who died in 2017, saying:": a
                 # participle after a comma belongs to the clause's subject, not the name
@@ -479,15 +477,17 @@ class _Article:
             if not strict and LOOSE_GAP.match(gap) and agent.subject:
                 return agent
             break
-        if strict:
-            return None
-        # "Tom Stallard, Piastri's engineer, who won a medal as a rower, tried to explain":
-        # the sentence's subject, past an aside between commas that names others.
+        return None if strict else self._subject_past_aside(para, start, verb)
+
+    def _subject_past_aside(self, para: Paragraph, start: int, verb: int) -> Agent | None:
+        """The sentence's subject when only an aside between commas, which may name others,
+        stands between it and the verb ("Tom Stallard, Piastri's engineer, who rowed for
+        Great Britain, tried to explain")."""
         first = self._first_subject(para, start, verb)
         if (
             first is not None
             and first.kind != "team"
-            and _PAST_ASIDE.fullmatch(frame, first.end, verb)
+            and _PAST_ASIDE.fullmatch(para.frame, first.end, verb)
         ):
             return first
         return None
