@@ -54,8 +54,9 @@ _NATIONALITY = frozenset({*NATION_NOUNS, *NATION_NOUNS.values()})
 
 # One name, or one capitalised word an article may yet teach a meaning for, within a run of
 # capitalised words: start and end in the run, whether it is a single word, its folded key,
-# what the directory alone says it is, whether it is possessive, and what naming its person
-# in full teaches the article (``LocalNames.learn``'s arguments), if anything.
+# what the directory alone says it is, whether it is possessive, what naming its person in
+# full teaches the article (``LocalNames.learn``'s arguments), if anything, and, for a
+# newcomer the article must bear out, their first and last words as written.
 _Plan = tuple[
     int,
     int,
@@ -64,10 +65,15 @@ _Plan = tuple[
     "tuple[str, tuple[str, ...]] | None",
     bool,
     "tuple[str, str, str, tuple[str, str]] | None",
+    "tuple[str, str] | None",
 ]
 
 
 _Lesson = tuple[str, str, str, tuple[str, str]]
+# A newcomer's plan past its place in the run: as ``_Plan``.
+_NewsPlan = tuple[
+    bool, str, "tuple[str, tuple[str, ...]]", bool, "_Lesson | None", "tuple[str, str] | None"
+]
 
 
 def _without_generation(name: str) -> list[str]:
@@ -100,11 +106,6 @@ class SpeakerIndex:
         self._runs: dict[int, dict[str, tuple[_Plan, ...]]] = {}
         # People the directory does not know, named in the news: id -> name as written.
         self._news_names: dict[str, str] = {}
-        # Newcomers read from the end of a longer run of capitalised words, whose first
-        # word is no first name the directory has: id -> their first and last words as
-        # written. Capitalised pairs that are not people ("Free Bet Welcome Offer") look
-        # like these, so the article must bear them out (``LocalNames.confirms``).
-        self.unsure_news: dict[str, tuple[str, str]] = {}
         self._first_keys = {p.id: normalise_name(p.first_name) for p in self.people.values()}
         self._last_keys = {p.id: normalise_name(p.last_name) for p in self.people.values()}
         for person in self.people.values():
@@ -218,7 +219,7 @@ class SpeakerIndex:
             if not plans:
                 continue
             at = match.start()
-            for start, end, single, key, found_as, possessive, lesson in plans:
+            for start, end, single, key, found_as, possessive, lesson, unsure in plans:
                 if single:
                     person = taught_first.get(key) or taught_last.get(key)
                     if meant is not None:
@@ -228,11 +229,7 @@ class SpeakerIndex:
                 if found_as is None:
                     continue
                 kind, ids = found_as
-                if (
-                    ids
-                    and ids[0] in self.unsure_news
-                    and not local.confirms(self.unsure_news[ids[0]], text, at + start)
-                ):
+                if unsure is not None and not local.confirms(unsure, text, at + start):
                     continue
                 if (
                     not single
@@ -325,7 +322,7 @@ class SpeakerIndex:
                         self._last_keys[person] or said[1],
                         said,
                     )
-                plans.append((positions[i], end, length == 1, key, found, possessive, lesson))
+                plans.append((positions[i], end, length == 1, key, found, possessive, lesson, None))
                 i += length
                 break
             else:
@@ -336,7 +333,7 @@ class SpeakerIndex:
 
     def _news_person(
         self, words: list[str], keys: list[str], owner_keys: list[str], i: int, era: int
-    ) -> tuple[int, tuple[bool, str, tuple[str, tuple[str, ...]], bool, _Lesson | None]] | None:
+    ) -> tuple[int, _NewsPlan] | None:
         """A person the directory does not know, named in full from ``words[i]``: two words
         that read as a name ("Gianpiero Lambiase", "Adam Norris" beside Lando),
         or a known name with a generational suffix ("Carlos Sainz Sr."), a different person.
@@ -348,7 +345,8 @@ class SpeakerIndex:
             found = self._lookup(keys[i], 1, era)
             if found is not None and found[0] == "person":
                 person_id = self.relative(found[1][0], "", senior=True)
-                return 2, (False, " ".join(keys[i : i + 2]), ("person", (person_id,)), False, None)
+                key = " ".join(keys[i : i + 2])
+                return 2, (False, key, ("person", (person_id,)), False, None, None)
         for length in range(min(3, count - i), 1, -1):
             # "Oscar Piastri’s engineer": a known name in the possessive is still known.
             key = " ".join([*keys[i : i + length - 1], owner_keys[i + length - 1]])
@@ -403,14 +401,16 @@ class SpeakerIndex:
         glued = self._glued_name(folded)
         if glued is not None:
             key = " ".join(folded)
-            return 2, (False, key, ("person", (glued,)), False, None)
+            return 2, (False, key, ("person", (glued,)), False, None, None)
         surname_taken = folded[-1] in self._surnames
         possessive = bool(_POSSESSIVE.search(taken[-1])) and len(taken[-1]) > 2
-        news = self._news_plan(taken, folded, folded, possessive, surname_taken)
+        length, plan = self._news_plan(taken, folded, folded, possessive, surname_taken)
         if folded[0] not in self._first_names and count > 2:
-            person_id = news[1][2][1][0]
-            self.unsure_news.setdefault(person_id, (taken[0], _POSSESSIVE.sub("", taken[-1])))
-        return news
+            # The end of a longer run of capitalised words, and no first name the directory
+            # has: pairs that are no people ("Free Bet Welcome Offer") look like this, so
+            # the article must bear it out (``LocalNames.confirms``).
+            plan = (*plan[:5], (taken[0], _POSSESSIVE.sub("", taken[-1])))
+        return length, plan
 
     def _glued_name(self, folded: list[str]) -> str | None:
         """The known person a first name and a surname with a word glued on stand for
@@ -433,7 +433,7 @@ class SpeakerIndex:
         teach: list[str] | tuple[()],
         possessive: bool,
         surname_taken: bool = False,
-    ) -> tuple[int, tuple[bool, str, tuple[str, tuple[str, ...]], bool, _Lesson | None]]:
+    ) -> tuple[int, _NewsPlan]:
         name = " ".join(
             _POSSESSIVE.sub("", word) if possessive and k == len(written) - 1 else word
             for k, word in enumerate(written)
@@ -449,7 +449,7 @@ class SpeakerIndex:
             # Lewis) is not taught: only the first name then stands for the newcomer.
             said = (teach[0], "" if surname_taken else teach[-1])
             lesson = (person_id, said[0], said[1], said)
-        return len(written), (False, key, ("person", (person_id,)), possessive, lesson)
+        return len(written), (False, key, ("person", (person_id,)), possessive, lesson, None)
 
     def _lookup(self, key: str, length: int, era: int) -> tuple[str, tuple[str, ...]] | None:
         """What a name means in the directory alone; an article's own lessons come first

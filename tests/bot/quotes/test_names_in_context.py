@@ -4,6 +4,8 @@ person only when the article bears it out."""
 
 from __future__ import annotations
 
+from bot.people.directory import builtin_directory_text, parse_builtin_directory
+from bot.people.resolver import PeopleDirectory
 from bot.quotes import SpeakerIndex, extract_quotes
 from tests.bot.quotes.conftest import speakers
 
@@ -147,3 +149,21 @@ def test_a_year_cut_short_opens_no_quotation(index: SpeakerIndex) -> None:
         "‘96 was the year everything came together for the Williams driver and his team."
     )
     assert extract_quotes(text, index, year=2025) == []
+
+
+def test_what_one_story_says_does_not_change_another_storys_speakers() -> None:
+    # One speaker index serves a whole import: a name read unsure in one story must not
+    # become unsure in the next.
+    people = parse_builtin_directory(builtin_directory_text())
+    label = (
+        "Racing Organization Koji Watanabe is new in the paddock.\n\n"
+        "“We are here to learn,” a spokesperson said."
+    )
+    interview = (
+        "Koji Watanabe spoke before the test.\n\n“We want to compete for the title,” he said."
+    )
+    fresh = SpeakerIndex(people, PeopleDirectory(people).prominence)
+    alone = speakers(interview, fresh)
+    shared = SpeakerIndex(people, PeopleDirectory(people).prominence)
+    speakers(label, shared)
+    assert speakers(interview, shared) == alone == [("We want to", "Koji Watanabe")]
