@@ -4,27 +4,74 @@ person only when the article bears it out."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.people.directory import builtin_directory_text, parse_builtin_directory
 from bot.people.resolver import PeopleDirectory
 from bot.quotes import SpeakerIndex, extract_quotes
 from tests.bot.quotes.conftest import speakers
 
-
-def test_saying_after_an_aside_about_a_relative_is_the_drivers(index: SpeakerIndex) -> None:
-    text = (
+READINGS = [
+    pytest.param(
         "Charles Leclerc won in Monaco.\n\n"
         "Leclerc paid tribute to his father Herve, who passed away in 2017, saying: "
-        "“I was thinking about my dad in the last laps.”"
-    )
-    assert speakers(text, index) == [("I was thinking", "Charles Leclerc")]
-
-
-def test_a_nationality_before_a_surname_is_not_a_first_name(index: SpeakerIndex) -> None:
-    text = (
+        "“I was thinking about my dad in the last laps.”",
+        [("I was thinking", "Charles Leclerc")],
+        id="saying after an aside about a relative is the driver's",
+    ),
+    pytest.param(
         "Lewis Hamilton and George Russell both backed the idea.\n\n"
-        "Fellow Briton Russell remarked: “It would be good for everyone on the grid.”"
-    )
-    assert speakers(text, index) == [("It would be", "George Russell")]
+        "Fellow Briton Russell remarked: “It would be good for everyone on the grid.”",
+        [("It would be", "George Russell")],
+        id="a nationality before a surname is not a first name",
+    ),
+    pytest.param(
+        "Eddie Jordan spoke on the radio about his health.\n\n"
+        "Jordan replied: “I just had a big day of it yesterday, so I am sorry.”",
+        [("I just had", "Eddie Jordan")],
+        id="a first name before a team's name is its namesake",
+    ),
+    pytest.param(
+        "Everything went wrong for Fernando Alonsowith the champion stuck in traffic.\n\n"
+        "“It was a difficult day for us, as we expected,” he said.",
+        [("It was a", "Fernando Alonso")],
+        id="a name glued to the next word is still the known person",
+    ),
+    pytest.param(
+        "Lambiase on ‘younger brother’ Verstappen: ‘I do not want to speak out of turn’\n\n"
+        "The role of race engineer Gianpiero Lambiase cannot be underestimated.",
+        [("I do not", "Gianpiero Lambiase")],
+        id="a headline short form the body explains later is that person",
+    ),
+    pytest.param(
+        "Gianpiero Lambiase has engineered Max Verstappen since 2016.\n\n"
+        "Tom Stallard, Oscar Piastri’s engineer at McLaren, who rowed for Great Britain, "
+        "tried to explain to the BBC what the job is. ‘You are trying to take a lot of the "
+        "thinking away from the driver, so he can focus on the next corner.\n\n"
+        "Engineer as interpreter",
+        [("You are trying", "Tom Stallard")],
+        id="the subject past an aside naming others is the speaker",
+    ),
+    pytest.param(
+        "“As soon as we got the entry, a countdown clock went up at the factory,” "
+        "Dan Towriss, the chief executive of TWG Motorsports, said in April.",
+        [("As soon as", "Dan Towriss")],
+        id="a cue after the quotation may name its speaker past an aside",
+    ),
+    pytest.param(
+        "Lance Stroll pitted twice.\n\n"
+        "“It would have been very difficult to overtake him,” Stroll also believes.",
+        [("It would have", "Lance Stroll")],
+        id="an adverb may stand between a name and its cue verb",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), READINGS)
+def test_each_reading_gives_its_speakers(
+    text: str, expected: list[tuple[str, str | None]], index: SpeakerIndex
+) -> None:
+    assert speakers(text, index) == expected
 
 
 def test_a_capitalised_pair_ending_a_longer_run_is_no_speaker_unless_borne_out(
@@ -40,32 +87,6 @@ def test_a_capitalised_pair_ending_a_longer_run_is_no_speaker_unless_borne_out(
         "“We want to compete for the title,” said Watanabe."
     )
     assert speakers(named_again, index) == [("We want to", "Koji Watanabe")]
-
-
-def test_a_first_name_before_a_teams_name_is_its_namesake(index: SpeakerIndex) -> None:
-    text = (
-        "Eddie Jordan spoke on the radio about his health.\n\n"
-        "Jordan replied: “I just had a big day of it yesterday, so I am sorry.”"
-    )
-    assert speakers(text, index) == [("I just had", "Eddie Jordan")]
-
-
-def test_a_name_glued_to_the_next_word_is_still_the_known_person(index: SpeakerIndex) -> None:
-    text = (
-        "Everything went wrong for Fernando Alonsowith the champion stuck in traffic.\n\n"
-        "“It was a difficult day for us, as we expected,” he said."
-    )
-    assert speakers(text, index) == [("It was a", "Fernando Alonso")]
-
-
-def test_a_headline_short_form_the_body_explains_later_is_that_person(
-    index: SpeakerIndex,
-) -> None:
-    text = (
-        "Lambiase on ‘younger brother’ Verstappen: ‘I do not want to speak out of turn’\n\n"
-        "The role of race engineer Gianpiero Lambiase cannot be underestimated."
-    )
-    assert speakers(text, index) == [("I do not", "Gianpiero Lambiase")]
 
 
 def test_a_known_name_in_the_possessive_is_not_a_newcomer(index: SpeakerIndex) -> None:
@@ -91,17 +112,6 @@ def test_a_surname_named_only_as_an_owner_goes_to_the_one_quoted(
     assert speakers(text, index)[-1] == ("You get the", "Ralf Schumacher")
 
 
-def test_the_subject_past_an_aside_naming_others_is_the_speaker(index: SpeakerIndex) -> None:
-    text = (
-        "Gianpiero Lambiase has engineered Max Verstappen since 2016.\n\n"
-        "Tom Stallard, Oscar Piastri’s engineer at McLaren, who rowed for Great Britain, "
-        "tried to explain to the BBC what the job is. ‘You are trying to take a lot of the "
-        "thinking away from the driver, so he can focus on the next corner.\n\n"
-        "Engineer as interpreter"
-    )
-    assert speakers(text, index) == [("You are trying", "Tom Stallard")]
-
-
 def test_the_one_spoken_to_is_never_the_speaker(index: SpeakerIndex) -> None:
     suggested = (
         "Toto Wolff faced the press on Thursday.\n\n"
@@ -115,16 +125,6 @@ def test_the_one_spoken_to_is_never_the_speaker(index: SpeakerIndex) -> None:
         assert all(speaker is None for _, speaker in speakers(text, index)), text
 
 
-def test_a_cue_after_the_quotation_may_name_its_speaker_past_an_aside(
-    index: SpeakerIndex,
-) -> None:
-    text = (
-        "“As soon as we got the entry, a countdown clock went up at the factory,” "
-        "Dan Towriss, the chief executive of TWG Motorsports, said in April."
-    )
-    assert speakers(text, index) == [("As soon as", "Dan Towriss")]
-
-
 def test_a_person_calling_something_a_name_says_it(index: SpeakerIndex) -> None:
     text = (
         "Alex Albon signed a contract extension with Williams in what team principal "
@@ -133,14 +133,6 @@ def test_a_person_calling_something_a_name_says_it(index: SpeakerIndex) -> None:
     assert speakers(text, index) == [("a huge vote", "James Vowles")]
     title = "Lando Norris appeared on a podcast called “Beyond the Grid with friends”."
     assert speakers(title, index) == []
-
-
-def test_an_adverb_may_stand_between_a_name_and_its_cue_verb(index: SpeakerIndex) -> None:
-    text = (
-        "Lance Stroll pitted twice.\n\n"
-        "“It would have been very difficult to overtake him,” Stroll also believes."
-    )
-    assert speakers(text, index) == [("It would have", "Lance Stroll")]
 
 
 def test_a_year_cut_short_opens_no_quotation(index: SpeakerIndex) -> None:
