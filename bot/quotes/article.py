@@ -372,7 +372,7 @@ class _Article:
         if TITLE_CONTEXT.search(fragment[-40:]):
             # "what team principal James Vowles called “a huge vote of confidence”": a person
             # calling something a name says it; a podcast called "..." is only a title.
-            calling = _A_PERSON_CALLED.search(fragment)
+            calling = _A_PERSON_CALLED.search(fragment, max(0, len(fragment) - 40))
             if calling is not None:
                 agent = next(
                     (
@@ -394,7 +394,9 @@ class _Article:
                 continue
             agent = self._subject_of(para, start, verb.start())
             if agent is None and (
-                COORDINATED.search(frame, start, verb.start()) or verb.group().endswith("ing")
+                # The conjunction stands just before the verb: only the last words are searched.
+                COORDINATED.search(frame, max(start, verb.start() - 40), verb.start())
+                or verb.group().endswith("ing")
             ):
                 # "Leclerc was booed by the fans and said", "X interjected, stating": the
                 # first clause's subject.

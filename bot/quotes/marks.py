@@ -28,8 +28,6 @@ _RIGHT_EDGE = ".,;:!?)]}—–-…/"
 BLANK = "§"
 # Two digits and no more after a single mark: a year cut short ("’96"), not a quotation.
 _ELIDED_YEAR = re.compile(r"\d\d(?!\d)(?![’'])")
-# From an opening single mark: a capitalised sentence or more, ending as a sentence ends.
-_WHOLE_SENTENCES = re.compile(r".[A-Z][^\n]*\s[^\n]*\s[^\n]*[.!?…]\s*")
 
 
 class Span:
@@ -114,7 +112,7 @@ def pair_marks(text: str) -> list[Span]:
         or top[1] == 0
         or text[: top[1]].rstrip().endswith((":", ","))
         or (
-            _WHOLE_SENTENCES.fullmatch(text, top[1], len(text)) is not None
+            _whole_sentences(text[top[1] + 1 :])
             and text[: top[1]].rstrip().endswith((".", "!", "?", "…"))
         )
     ):
@@ -123,6 +121,16 @@ def pair_marks(text: str) -> list[Span]:
         # another and runs whole sentences to the end (". ‘You are trying ... the car.").
         finish(top[1], None, len(text))
     return spans
+
+
+def _whole_sentences(rest: str) -> bool:
+    """Whether what follows an opening mark reads as a sentence or more: a capital, three
+    words at least, and a sentence's end."""
+    return (
+        rest[:1].isupper()
+        and len(rest.split(None, 2)) == 3
+        and rest.rstrip().endswith((".", "!", "?", "…"))
+    )
 
 
 def blank_spans(text: str, spans: Iterable[Span]) -> str:
