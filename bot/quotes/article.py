@@ -7,10 +7,11 @@ Three passes over the text:
    opening mark inside an open quotation closes it (paragraph breaks collapsed into one
    line), and a quotation may stay open at a paragraph's end (it continues in the next).
 2. The text outside quotations (the "frame") is scanned in order for the names of people
-   and teams, which teach the article's short forms of names. Who else may be speaking
-   there (he/she, descriptors such as "the Finn" or "the Mercedes boss", teams and
-   spokespeople, which are never a person) is worked out a sentence at a time, only for
-   the sentences attribution looks at.
+   and teams, which teach the article's short forms of names; a paragraph that used a short
+   form before the article explained it (a headline's "Lambiase") is read again after.
+   Who else may be speaking there (he/she, descriptors such as "the Finn" or "the
+   Mercedes boss", teams and spokespeople, which are never a person) is worked out a
+   sentence at a time, only for the sentences attribution looks at.
 3. Each quotation takes its speaker from the nearest cue: a speech verb after it ("," he
    said), before it (Russell said: ...), or the frame sentence around a partial quotation;
    a quotation without a cue continues the previous speaker or the paragraph before it.
